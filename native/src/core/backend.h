@@ -1,0 +1,67 @@
+// The one interface the cpu, cuda and tensorrt backends implement.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plan.h"
+#include "program.h"
+
+namespace trtfarm {
+
+struct DeviceInfo {
+  int index = 0;
+  std::string name;               // "NVIDIA H100 80GB HBM3", or the CPU model
+  std::string computeCapability;  // "9.0"; empty for cpu
+  uint64_t memoryBytes = 0;
+};
+
+struct BackendStatus {
+  std::string name;
+  bool compiled = false;          // built into this addon
+  bool available = false;         // compiled and a usable device was found
+  std::string reason;             // why not available (e.g. "built without CUDA", "no GPU visible")
+  std::string version;            // library versions, e.g. "cuda 13.0, cublasLt 13.1.0"
+  std::vector<DeviceInfo> devices;
+};
+
+// fraction in [0, 1]; stage says what is being done ("autotuning layer 2/4").
+using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Runs the program at `batch` (substituted for kDynamic). Host fp32 buffers, row-major, in
+  // Program::inputs / Program::outputs order, sized for that batch. Shapes were checked by the
+  // caller. May be called from several threads: implementations serialize what they must.
+  virtual void run(int64_t batch, const std::vector<const float*>& inputs,
+                   const std::vector<float*>& outputs) = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual std::string version() const = 0;
+  // Hardware and library versions a plan built here needs, e.g. "cuda:sm_90:cuda13.0:cublasLt130100".
+  virtual std::string compatKey() const = 0;
+  virtual DeviceInfo device() const = 0;
+  // Build time: picks tactics for `program` (autotuning on the device where that applies),
+  // honouring config.reuseTactics. The bytes go into the plan verbatim.
+  virtual std::vector<uint8_t> tune(const Program& program, const BuildConfig& config,
+                                    const BatchRange& batch, const ProgressFn& progress) = 0;
+  // A JSON object summarizing tactics (for plan meta), e.g. {"layers":[{"op":0,"algo":"..."}]}.
+  virtual std::string describeTactics(const std::vector<uint8_t>& tactics) const = 0;
+  // Load time: the plan's compatKey was already checked against compatKey().
+  virtual std::unique_ptr<Engine> load(const Plan& plan) = 0;
+};
+
+// What was compiled in, what devices each sees, and why one is unavailable.
+std::vector<BackendStatus> listBackends();
+// Throws Error{ErrorCode::Backend} when `name` is unknown, not compiled in or has no such device.
+std::unique_ptr<Backend> createBackend(const std::string& name, int device);
+
+}  // namespace trtfarm

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace trtfarm {
+
+// The kind tells callers whose fault it is: Network/Input/Plan/Compat are the caller's
+// (never retried, 4xx), Backend/Runtime are the machine's.
+enum class ErrorCode { Network, Input, Plan, Compat, Backend, Runtime };
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+}  // namespace trtfarm

@@ -1,0 +1,91 @@
+// The backend-independent program a build produces and a plan stores.
+// Contract between the builder (core) and every backend (cpu, cuda, tensorrt).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trtfarm {
+
+// Tensor dimensions. Dimension 0 equal to kDynamic marks a value that scales with the batch
+// (the seed's rule: only the batch may be dynamic). Backends substitute the run's batch for it.
+using Dims = std::vector<int64_t>;
+constexpr int64_t kDynamic = -1;
+
+enum class Precision : uint8_t { FP32 = 0, TF32 = 1, FP16 = 2, BF16 = 3 };
+enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2 };
+enum class Activation : uint8_t { None = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Gelu = 4, LeakyRelu = 5 };
+enum class BinaryOp : uint8_t { Sum = 0, Prod = 1, Sub = 2, Max = 3, Min = 4 };
+
+// Constant data (weights, biases, constants), stored in `dtype`: f32 for fp32/tf32 builds,
+// f16/bf16 for the 16-bit precisions (little-endian, row-major).
+struct Weights {
+  DType dtype = DType::F32;
+  Dims shape;
+  std::vector<uint8_t> bytes;
+};
+
+// A tensor of the program: network input, intermediate, output or constant.
+struct Value {
+  std::string name;
+  Dims shape;              // dim 0 may be kDynamic
+  int32_t constant = -1;   // index into Program::weights when the value is a constant
+};
+
+struct Op {
+  enum class Kind : uint8_t {
+    // out[rows, n] = act(in[rows, k] · W[n, k]ᵀ + bias[n]); W = weights[weight] (shape [n, k]),
+    // bias = weights[bias] (shape [n]) or none when bias < 0. rows = numel(in) / k.
+    // Both seed forms (fullyConnected, and matmul + bias + activation) compile to this.
+    Gemm = 0,
+    // Batched matrix product of two values over their last two dims, size-1 leading dims broadcast.
+    MatMul = 1,
+    // Element-wise binary op with size-1 broadcasting (numpy rules, right-aligned).
+    Binary = 2,
+    // Element-wise activation.
+    Unary = 3,
+    // Same bytes, new shape (reshape): backends may alias the buffer.
+    Alias = 4,
+  };
+  Kind kind = Kind::Gemm;
+  std::vector<int32_t> inputs;   // value indices (Gemm: 1, MatMul/Binary: 2, Unary/Alias: 1)
+  int32_t output = -1;           // value index
+  // Gemm
+  int64_t k = 0, n = 0;
+  int32_t weight = -1, bias = -1;
+  // Gemm epilogue and Unary
+  Activation activation = Activation::None;
+  float alpha = 0.01f;           // leakyRelu slope
+  // MatMul
+  bool transposeA = false, transposeB = false;
+  // Binary
+  BinaryOp binary = BinaryOp::Sum;
+};
+
+struct Program {
+  std::vector<Value> values;
+  std::vector<Weights> weights;
+  std::vector<Op> ops;             // topological order
+  std::vector<int32_t> inputs;     // network inputs, in declaration order
+  std::vector<int32_t> outputs;    // network outputs, in declaration order
+};
+
+// Batch range of the optimization profile. For a static network min = opt = max = the fixed batch.
+struct BatchRange {
+  int64_t min = 1, opt = 1, max = 1;
+};
+
+struct BuildConfig {
+  Precision precision = Precision::FP32;
+  // Per dynamic input: full shapes min/opt/max (only dim 0 may differ from the declared shape).
+  std::map<std::string, std::vector<Dims>> profile;
+  std::string backend = "cpu";
+  int device = 0;
+  // Tactics of an earlier build of the same program (a timing cache): a backend that autotunes
+  // reuses them instead of timing again, so that the rebuild gives the same plan bytes.
+  std::vector<uint8_t> reuseTactics;
+};
+
+}  // namespace trtfarm
