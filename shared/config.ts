@@ -1,0 +1,76 @@
+// The farm's settings, read from the environment once and validated, so that a typo in a
+// deployment fails at start with a message instead of misbehaving later.
+import path from 'node:path';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  TRTFARM_DATA_DIR: z.string().min(1).default('./data'),
+  // Several farms (or test runs) can share one Redis under different prefixes.
+  TRTFARM_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('trtfarm'),
+  // 128 MiB: a 4096×4096 fp32 weight matrix is 64 MiB, ≈ 90 MB as base64 in JSON.
+  TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(128 * MiB),
+  // The longest a request may hold its connection waiting for an inference (v1 ?wait= and v2).
+  TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
+  // Workers: memory kept for loaded engines, inference jobs run at once, liveness.
+  TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
+  TRTFARM_INFER_CONCURRENCY: positiveInt.default(8),
+  TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
+  // BullMQ's lock on an active job and how often stalled jobs are looked for: a worker that
+  // dies mid-job has its job taken over after about lockDuration.
+  TRTFARM_LOCK_MS: positiveInt.default(30_000),
+  TRTFARM_STALLED_CHECK_MS: positiveInt.default(15_000),
+  // Test-only: every build sleeps this long before it starts, so that tests can kill a
+  // worker in the middle of one. Never set in production.
+  TRTFARM_TEST_BUILD_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type FarmConfig = {
+  port: number;
+  host: string;
+  redisUrl?: string;
+  dataDir: string;
+  queuePrefix: string;
+  bodyLimitBytes: number;
+  maxWaitMs: number;
+  engineCacheBytes: number;
+  inferConcurrency: number;
+  heartbeatMs: number;
+  lockMs: number;
+  stalledCheckMs: number;
+  testBuildDelayMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.TRTFARM_DATA_DIR),
+    queuePrefix: e.TRTFARM_QUEUE_PREFIX,
+    bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,
+    maxWaitMs: e.TRTFARM_MAX_WAIT_MS,
+    engineCacheBytes: e.TRTFARM_ENGINE_CACHE_BYTES,
+    inferConcurrency: e.TRTFARM_INFER_CONCURRENCY,
+    heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
+    lockMs: e.TRTFARM_LOCK_MS,
+    stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
+    testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,55 @@
+// Which class (compatKey) serves a request, from the live workers. The API asks before it
+// enqueues, so that a request nobody can serve fails at once with a message instead of
+// waiting forever in a queue no worker reads.
+import type { BackendName } from '../network/spec.js';
+import { BACKEND_PREFERENCE } from './names.js';
+import type { ServedClass, WorkerRecord } from './worker-record.js';
+
+// 503: nothing alive to serve it (an outage); 422: the farm is up but cannot do this.
+export class RoutingError extends Error {
+  constructor(
+    readonly statusCode: 422 | 503,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto'): ServedClass {
+  if (workers.length === 0) throw new RoutingError(503, 'no worker is alive: start one with `npm run worker`');
+  const wanted = backend === 'auto' ? BACKEND_PREFERENCE : [backend];
+  for (const name of wanted) {
+    const best = mostServed(workers, name);
+    if (best) return best;
+  }
+  throw new RoutingError(
+    422,
+    `no live worker serves backend '${backend}' (live workers serve: ${servedBackends(workers).join(', ')})`,
+  );
+}
+
+export function checkInferRoute(workers: WorkerRecord[], compatKey: string): void {
+  if (workers.some((worker) => worker.serves.some((served) => served.compatKey === compatKey))) return;
+  throw new RoutingError(
+    503,
+    `no live worker can run this plan (it needs ${compatKey}; live workers serve: ${
+      workers.flatMap((w) => w.serves.map((s) => s.compatKey)).join(', ') || 'none'
+    })`,
+  );
+}
+
+// The class of `backend` with the most live workers (ties: the last key, e.g. the newer SM).
+function mostServed(workers: WorkerRecord[], backend: BackendName): ServedClass | undefined {
+  const counts = new Map<string, number>();
+  for (const worker of workers) {
+    for (const served of worker.serves) {
+      if (served.backend === backend) counts.set(served.compatKey, (counts.get(served.compatKey) ?? 0) + 1);
+    }
+  }
+  const ranked = [...counts].sort(([keyA, a], [keyB, b]) => b - a || keyB.localeCompare(keyA));
+  return ranked.length > 0 ? { backend, compatKey: ranked[0][0] } : undefined;
+}
+
+function servedBackends(workers: WorkerRecord[]): string[] {
+  return [...new Set(workers.flatMap((worker) => worker.serves.map((served) => served.backend)))];
+}
