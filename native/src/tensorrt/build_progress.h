@@ -1,0 +1,30 @@
+// Forwards TensorRT's build phases to trtfarm's ProgressFn, so a build job's progress moves
+// while TensorRT times tactics (the long part of a build).
+#pragma once
+
+#include <NvInfer.h>
+
+#include <string>
+
+#include "../core/backend.h"
+
+namespace trtfarm::tensorrt {
+
+class BuildProgress : public nvinfer1::IProgressMonitor {
+ public:
+  explicit BuildProgress(const ProgressFn& progress) : progress_(progress) {}
+
+  void phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept override;
+  bool stepComplete(char const* phaseName, int32_t step) noexcept override;
+  void phaseFinish(char const* phaseName) noexcept override;
+
+ private:
+  void report(double fraction, char const* stage) noexcept;
+
+  const ProgressFn& progress_;
+  // Only top-level phases move the fraction; nested ones would make it jump back and forth.
+  std::string topPhase_;
+  int32_t topSteps_ = 0;
+};
+
+}  // namespace trtfarm::tensorrt

@@ -1,0 +1,189 @@
+#include "tensorrt_backend.h"
+
+#include <NvInfer.h>
+
+#include <memory>
+
+#include "build_progress.h"
+#include "cuda_check.h"
+#include "error_logger.h"
+#include "network_translator.h"
+#include "tactics_blob.h"
+#include "trt_dims.h"
+#include "trt_engine.h"
+
+namespace trtfarm::tensorrt {
+namespace {
+
+// getInferLibVersion() of the library actually loaded, which may differ from the headers.
+std::string tensorrtVersion() {
+  const int32_t v = nvinfer1::getInferLibVersion();  // major * 10000 + minor * 100 + patch
+  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+
+std::string cudaVersion() {
+  int v = 0;
+  checkCuda(cudaRuntimeGetVersion(&v), "cudaRuntimeGetVersion");
+  return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+}
+
+DeviceInfo deviceInfo(int device) {
+  cudaDeviceProp prop{};
+  checkCuda(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
+  DeviceInfo info;
+  info.index = device;
+  info.name = prop.name;
+  info.computeCapability = std::to_string(prop.major) + "." + std::to_string(prop.minor);
+  info.memoryBytes = prop.totalGlobalMem;
+  return info;
+}
+
+template <typename T>
+std::unique_ptr<T> made(T* object, const char* what) {
+  if (object == nullptr) ErrorLogger::instance().fail(ErrorCode::Backend, std::string("tensorrt: cannot create ") + what);
+  return std::unique_ptr<T>(object);
+}
+
+std::vector<uint8_t> bytesOf(const nvinfer1::IHostMemory& memory) {
+  const auto* data = static_cast<const uint8_t*>(memory.data());
+  return std::vector<uint8_t>(data, data + memory.size());
+}
+
+class TensorRTBackend : public Backend {
+ public:
+  explicit TensorRTBackend(int device) : device_(deviceInfo(device)) {}
+
+  std::string name() const override { return "tensorrt"; }
+
+  std::string version() const override { return "tensorrt " + tensorrtVersion() + ", cuda " + cudaVersion(); }
+
+  // TensorRT engines run only on the SM they were built for and with the exact library.
+  std::string compatKey() const override {
+    std::string sm = device_.computeCapability;
+    sm.erase(sm.find('.'), 1);
+    return "tensorrt:sm_" + sm + ":trt" + tensorrtVersion() + ":cuda" + cudaVersion();
+  }
+
+  DeviceInfo device() const override { return device_; }
+
+  std::vector<uint8_t> tune(const Program& program, const BuildConfig& config, const BatchRange& batch,
+                            const ProgressFn& progress) override {
+    checkCuda(cudaSetDevice(device_.index), "cudaSetDevice");
+    ErrorLogger& logger = ErrorLogger::instance();
+    logger.clear();
+    auto builder = made(nvinfer1::createInferBuilder(logger), "a builder");
+    const auto flags = 1U << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED);
+    auto network = made(builder->createNetworkV2(flags), "a network");
+    NetworkTranslator(program, config.precision, *network).translate();
+
+    auto buildConfig = made(builder->createBuilderConfig(), "a builder config");
+    // TensorRT enables TF32 by default; fp32 plans must not use it.
+    if (config.precision == Precision::TF32) {
+      buildConfig->setFlag(nvinfer1::BuilderFlag::kTF32);
+    } else {
+      buildConfig->clearFlag(nvinfer1::BuilderFlag::kTF32);
+    }
+    addProfile(*builder, *buildConfig, program, batch);
+    auto cache = timingCache(*buildConfig, config.reuseTactics);
+    BuildProgress monitor(progress);
+    buildConfig->setProgressMonitor(&monitor);
+
+    std::unique_ptr<nvinfer1::IHostMemory> engine(builder->buildSerializedNetwork(*network, *buildConfig));
+    if (!engine) logger.fail(ErrorCode::Backend, "tensorrt: building the engine failed");
+    std::unique_ptr<nvinfer1::IHostMemory> cacheBytes(cache->serialize());
+    if (!cacheBytes) logger.fail(ErrorCode::Backend, "tensorrt: serializing the timing cache failed");
+    if (progress) progress(1.0, "engine built");
+    return packTactics(TacticsBlob{bytesOf(*engine), bytesOf(*cacheBytes)});
+  }
+
+  std::string describeTactics(const std::vector<uint8_t>& tactics) const override {
+    const TacticsBlob blob = unpackTactics(tactics);
+    return "{\"engineBytes\":" + std::to_string(blob.engine.size()) +
+           ",\"timingCacheBytes\":" + std::to_string(blob.timingCache.size()) + "}";
+  }
+
+  std::unique_ptr<Engine> load(const Plan& plan) override { return std::make_unique<TrtEngine>(device_.index, plan); }
+
+ private:
+  // One profile: every dynamic input follows the program's single batch symbol.
+  static void addProfile(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& buildConfig, const Program& program,
+                         const BatchRange& batch) {
+    nvinfer1::IOptimizationProfile* profile = nullptr;
+    for (int32_t index : program.inputs) {
+      const Value& input = program.values.at(index);
+      if (input.shape.empty() || input.shape[0] != kDynamic) continue;
+      if (profile == nullptr) {
+        profile = builder.createOptimizationProfile();  // owned by the builder
+        if (profile == nullptr) ErrorLogger::instance().fail(ErrorCode::Backend, "tensorrt: cannot create a profile");
+      }
+      const char* name = input.name.c_str();
+      const bool ok =
+          profile->setDimensions(name, nvinfer1::OptProfileSelector::kMIN, toTrtDims(atBatch(input.shape, batch.min))) &&
+          profile->setDimensions(name, nvinfer1::OptProfileSelector::kOPT, toTrtDims(atBatch(input.shape, batch.opt))) &&
+          profile->setDimensions(name, nvinfer1::OptProfileSelector::kMAX, toTrtDims(atBatch(input.shape, batch.max)));
+      if (!ok) ErrorLogger::instance().fail(ErrorCode::Network, "tensorrt: bad profile for input '" + input.name + "'");
+    }
+    if (profile != nullptr && buildConfig.addOptimizationProfile(profile) < 0) {
+      ErrorLogger::instance().fail(ErrorCode::Network, "tensorrt: the optimization profile was refused");
+    }
+  }
+
+  // The earlier build's timing cache when it suits this device and library, else a fresh one:
+  // a stale cache only costs timing, never correctness.
+  static std::unique_ptr<nvinfer1::ITimingCache> timingCache(nvinfer1::IBuilderConfig& buildConfig,
+                                                             const std::vector<uint8_t>& reuseTactics) {
+    if (!reuseTactics.empty()) {
+      const TacticsBlob earlier = unpackTactics(reuseTactics);
+      std::unique_ptr<nvinfer1::ITimingCache> cache(
+          buildConfig.createTimingCache(earlier.timingCache.data(), earlier.timingCache.size()));
+      if (cache && buildConfig.setTimingCache(*cache, false)) return cache;
+      ErrorLogger::instance().clear();
+    }
+    auto cache = made(buildConfig.createTimingCache(nullptr, 0), "a timing cache");
+    if (!buildConfig.setTimingCache(*cache, false)) {
+      ErrorLogger::instance().fail(ErrorCode::Backend, "tensorrt: the timing cache was refused");
+    }
+    return cache;
+  }
+
+  DeviceInfo device_;
+};
+
+}  // namespace
+
+BackendStatus status() {
+  BackendStatus status;
+  status.name = "tensorrt";
+  status.compiled = true;
+  try {
+    status.version = "tensorrt " + tensorrtVersion() + " (headers " + std::to_string(NV_TENSORRT_MAJOR) + "." +
+                     std::to_string(NV_TENSORRT_MINOR) + "." + std::to_string(NV_TENSORRT_PATCH) + "), cuda " +
+                     cudaVersion();
+    if (nvinfer1::getInferLibVersion() / 10000 != NV_TENSORRT_MAJOR) {
+      status.reason = "TensorRT library " + tensorrtVersion() + " does not match the headers it was built with";
+      return status;
+    }
+    int count = 0;
+    const cudaError_t found = cudaGetDeviceCount(&count);
+    if (found != cudaSuccess || count == 0) {
+      status.reason = found != cudaSuccess ? std::string("no GPU usable: ") + cudaGetErrorString(found) : "no GPU visible";
+      return status;
+    }
+    for (int device = 0; device < count; ++device) status.devices.push_back(deviceInfo(device));
+    status.available = true;
+  } catch (const Error& error) {
+    status.reason = error.what();
+  }
+  return status;
+}
+
+std::unique_ptr<Backend> create(int device) {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess || device < 0 || device >= count) {
+    throw Error(ErrorCode::Backend, "tensorrt: no GPU " + std::to_string(device) + " (" + std::to_string(count) +
+                                        " visible)");
+  }
+  return std::make_unique<TensorRTBackend>(device);
+}
+
+}  // namespace trtfarm::tensorrt
