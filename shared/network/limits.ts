@@ -1,0 +1,26 @@
+// Limits on what one request may describe. They keep a single request from exhausting the API's or a
+// worker's memory, while still admitting real models: a 4-layer MLP of 4096 × 4096 fp32 weights
+// (4 × 64 MiB + biases) passes as base64, and the base64 text of the largest allowed weights stays
+// below V8's maximum string length (2^29 − 24 characters), so the JSON body can still be parsed.
+// A request over a limit is answered 413 (see ValidationError.statusCode).
+
+// Layers in one network.
+export const MAX_LAYERS = 256;
+// Network inputs and outputs.
+export const MAX_IO_TENSORS = 64;
+// Dimensions of any shape (network inputs, constants, reshape targets, inference tensors).
+export const MAX_DIMS = 8;
+// Elements of one tensor: a shape's product, or the length of one weights/values array.
+// 2^24 admits a 4096 × 4096 matrix.
+export const MAX_TENSOR_ELEMENTS = 4096 * 4096;
+// Bytes of all weights, biases and constant values of one network, as float32.
+export const MAX_TOTAL_WEIGHT_BYTES = 320 * 1024 * 1024;
+// Bytes of an ONNX model (before base64).
+export const MAX_ONNX_BYTES = MAX_TOTAL_WEIGHT_BYTES;
+// Characters of a name (network input, layer, tensor).
+export const MAX_NAME_LENGTH = 256;
+
+// Characters of the base64 text of `bytes` bytes.
+export function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}

@@ -1,0 +1,68 @@
+// Shape rules of the imported ops. A dimension of -1 is the dynamic batch (only ever dimension 0).
+
+// Numpy broadcasting of two shapes of equal rank; undefined when they don't broadcast.
+export function broadcast(a: readonly number[], b: readonly number[]): number[] | undefined {
+  if (a.length !== b.length) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i] || b[i] === 1) out.push(a[i]);
+    else if (a[i] === 1) out.push(b[i]);
+    else return undefined;
+  }
+  return out;
+}
+
+// Leading 1s up to `rank` (numpy aligns shapes of different ranks on the right).
+export function padRank(shape: readonly number[], rank: number): number[] {
+  return [...Array<number>(Math.max(0, rank - shape.length)).fill(1), ...shape];
+}
+
+export function product(dims: readonly number[]): number {
+  return dims.reduce((p, d) => p * d, 1);
+}
+
+// [rows, cols] row-major → [cols, rows]
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+// Output shape of ONNX Reshape (allowzero = 0: 0 copies the input's dimension, -1 is inferred), or
+// a message saying why it is not one trtfarm can express.
+export function reshapeTarget(input: readonly number[], target: readonly number[]): number[] | string {
+  if (target.filter((d) => d === -1).length > 1) return `shape [${target}] has more than one -1`;
+  const out: number[] = [];
+  for (let i = 0; i < target.length; i++) {
+    const t = target[i];
+    if (t === 0) {
+      if (i >= input.length) return `shape [${target}] copies dimension ${i} (0), which the input [${input}] lacks`;
+      out.push(input[i]);
+    } else if (t === -1 || t > 0) {
+      out.push(t);
+    } else {
+      return `shape [${target}] has the invalid dimension ${t}`;
+    }
+  }
+  const dynamic = input[0] === -1;
+  const inputStatic = product(dynamic ? input.slice(1) : input);
+  const copiesBatch = dynamic && target[0] === 0;
+  const inferAt = target.indexOf(-1);
+  const known = product(out.filter((d, i) => i !== inferAt && !(copiesBatch && i === 0)));
+  if (!dynamic) {
+    if (inferAt < 0) return known === inputStatic ? out : `shape [${target}] holds ${known} elements, the input [${input}] ${inputStatic}`;
+    if (inputStatic % known) return `shape [${target}] does not divide the input [${input}]`;
+    out[inferAt] = inputStatic / known;
+    return out;
+  }
+  // The input's batch is dynamic: it must end up in dimension 0 of the result, either copied (0)
+  // or folded into an inferred dimension 0.
+  if (copiesBatch && inferAt < 0) return known === inputStatic ? out : `shape [${target}] does not match the input [${input}] per batch item`;
+  if (copiesBatch) {
+    if (inputStatic % known) return `shape [${target}] does not divide the input [${input}]`;
+    out[inferAt] = inputStatic / known;
+    return out;
+  }
+  if (inferAt === 0 && inputStatic % known === 0) return out;
+  return `shape [${target}] would make a dimension other than the batch dynamic (input [${input}]); only the batch dimension may be dynamic`;
+}
