@@ -1,0 +1,51 @@
+// The API as a Fastify instance, ready to inject() or listen(): server.ts listens, tests
+// inject. The caller owns nothing else: close() closes the queues and Redis connections.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+
+import type { FarmConfig } from '../shared/config.js';
+import type { EngineAddon } from '../shared/engine/types.js';
+import { FarmServices } from './farm-services.js';
+import { installDocs } from './plugins/docs.js';
+import { installErrorHandling } from './plugins/error-handling.js';
+import { buildRoutes } from './routes/builds.js';
+import { healthRoutes } from './routes/health.js';
+import { inferRoutes } from './routes/infer.js';
+import { planRoutes } from './routes/plans.js';
+import { v2Routes } from './routes/v2.js';
+import { workerRoutes } from './routes/workers.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    farm: FarmServices;
+  }
+}
+
+export interface AppOptions {
+  config: FarmConfig;
+  engine: EngineAddon; // for validating networks before they are queued
+  logger?: boolean;
+}
+
+export async function buildApp({ config, engine, logger = true }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: config.bodyLimitBytes,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, config.bodyLimitBytes);
+
+  const farm = new FarmServices(config);
+  app.decorate('farm', farm);
+  app.addHook('onClose', () => farm.close());
+
+  await installDocs(app);
+  await app.register(buildRoutes, { engine });
+  await app.register(planRoutes);
+  await app.register(inferRoutes);
+  await app.register(v2Routes);
+  await app.register(workerRoutes);
+  await app.register(healthRoutes);
+  return app;
+}

@@ -1,0 +1,85 @@
+// What the routes share: one Redis connection, one Queue and one QueueEvents per queue name
+// (created on first use and kept: a QueueEvents per request would cost a connection each),
+// the plan store, and short-lived caches of the worker list and of plan metas.
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import path from 'node:path';
+
+import type { FarmConfig } from '../shared/config.js';
+import { WorkerDirectory } from '../shared/queue/worker-directory.js';
+import type { WorkerRecord } from '../shared/queue/worker-record.js';
+import { FsPlanStore } from '../shared/store/fs-plan-store.js';
+import type { PlanMeta } from '../shared/store/plan-meta.js';
+import type { PlanStore } from '../shared/store/plan-store.js';
+
+// Long enough to spare Redis a read per request under load, short enough that a worker
+// that just started is used at once for practical purposes.
+const WORKER_LIST_TTL_MS = 500;
+
+export class FarmServices {
+  readonly redis: Redis;
+  readonly store: PlanStore;
+  readonly directory: WorkerDirectory;
+  private readonly queues = new Map<string, Queue>();
+  private readonly events = new Map<string, Promise<QueueEvents>>();
+  private readonly eventConnections: Redis[] = [];
+  // Plans never change (content-addressed), so their metas can be kept.
+  private readonly metas = new LRUCache<string, PlanMeta>({ max: 10_000 });
+  private workerList?: { at: number; workers: Promise<WorkerRecord[]> };
+
+  constructor(readonly config: FarmConfig) {
+    if (!config.redisUrl) throw new Error('the API needs REDIS_URL');
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    this.store = new FsPlanStore(path.join(config.dataDir, 'plans'));
+    this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
+  }
+
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: this.config.queuePrefix });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  queueEvents(name: string): Promise<QueueEvents> {
+    let events = this.events.get(name);
+    if (!events) {
+      // Its own connection: it blocks reading the event stream. BullMQ leaves a connection it
+      // was given open, so close() quits it.
+      const connection = this.redis.duplicate();
+      this.eventConnections.push(connection);
+      const created = new QueueEvents(name, { connection, prefix: this.config.queuePrefix });
+      // Every waiting request adds a listener for its job.
+      created.setMaxListeners(0);
+      events = created.waitUntilReady().then(() => created);
+      this.events.set(name, events);
+    }
+    return events;
+  }
+
+  liveWorkers(): Promise<WorkerRecord[]> {
+    const now = Date.now();
+    if (!this.workerList || now - this.workerList.at > WORKER_LIST_TTL_MS) {
+      this.workerList = { at: now, workers: this.directory.live() };
+      this.workerList.workers.catch(() => (this.workerList = undefined));
+    }
+    return this.workerList.workers;
+  }
+
+  async planMeta(id: string): Promise<PlanMeta | undefined> {
+    const cached = this.metas.get(id);
+    if (cached) return cached;
+    const meta = await this.store.meta(id);
+    if (meta) this.metas.set(id, meta);
+    return meta;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.events.values()].map(async (events) => (await events).close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all([this.redis, ...this.eventConnections].map((connection) => connection.quit()));
+  }
+}

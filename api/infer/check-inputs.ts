@@ -1,0 +1,48 @@
+// Inference inputs against the plan's meta, in the API, so that a wrong request is answered
+// 4xx at once and never reaches a queue: names, counts, ranks, fixed dimensions, and the batch
+// within the profile (one batch for all inputs).
+import type { WireTensor } from '../../shared/queue/jobs.js';
+import { toWire } from '../../shared/queue/wire-tensor.js';
+import type { PlanMeta } from '../../shared/store/plan-meta.js';
+import { tensorFromJson, type TensorJson } from '../../shared/network/tensor.js';
+import { ValidationError } from '../../shared/network/validation-error.js';
+
+export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>): Record<string, WireTensor> {
+  const expected = meta.inputs.map((input) => input.name);
+  const missing = expected.filter((name) => !(name in inputs));
+  const unknown = Object.keys(inputs).filter((name) => !expected.includes(name));
+  if (missing.length > 0 || unknown.length > 0) {
+    const problems = [
+      ...(missing.length ? [`missing ${missing.map((n) => JSON.stringify(n)).join(', ')}`] : []),
+      ...(unknown.length ? [`unknown ${unknown.map((n) => JSON.stringify(n)).join(', ')}`] : []),
+    ];
+    throw new ValidationError(`inputs: ${problems.join('; ')} (the plan takes ${expected.map((n) => JSON.stringify(n)).join(', ')})`);
+  }
+
+  let batch: { value: number; from: string } | undefined;
+  const wire: Record<string, WireTensor> = {};
+  for (const info of meta.inputs) {
+    const where = `inputs.${info.name}`;
+    const json = inputs[info.name];
+    if (json.shape.length !== info.shape.length) {
+      throw new ValidationError(`${where}.shape: [${json.shape}] has ${json.shape.length} dimensions, the plan's input is [${info.shape}]`);
+    }
+    json.shape.forEach((dim, d) => {
+      if (info.shape[d] !== -1 && dim !== info.shape[d]) {
+        throw new ValidationError(`${where}.shape: dimension ${d} is ${dim}, the plan's input is [${info.shape}]`);
+      }
+    });
+    if (info.shape[0] === -1) {
+      const n = json.shape[0];
+      if (n < meta.batch.min || n > meta.batch.max) {
+        throw new ValidationError(`${where}.shape: batch ${n} is outside the plan's profile (${meta.batch.min}..${meta.batch.max})`);
+      }
+      if (batch && batch.value !== n) {
+        throw new ValidationError(`${where}.shape: batch ${n} differs from ${batch.from}'s batch ${batch.value}`);
+      }
+      batch = { value: n, from: info.name };
+    }
+    wire[info.name] = toWire(tensorFromJson(json, where));
+  }
+  return wire;
+}

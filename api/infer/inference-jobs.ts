@@ -1,0 +1,55 @@
+// Submitting an inference and reading its state, shared by the v1 and v2 routes. An infer
+// id names its queue (`<class>.<uuid>`) so that reading it back needs no lookup.
+import type { Job } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+
+import { inferJobOptions, type InferJobData, type InferJobResult, type WireTensor } from '../../shared/queue/jobs.js';
+import { queueClass, queueName } from '../../shared/queue/names.js';
+import { checkInferRoute } from '../../shared/queue/routing.js';
+import { fromWire } from '../../shared/queue/wire-tensor.js';
+import type { PlanMeta } from '../../shared/store/plan-meta.js';
+import type { FarmServices } from '../farm-services.js';
+import { contractStatus } from '../schemas/common.js';
+import type { InferStatus } from '../schemas/infer.js';
+
+type InferJob = Job<InferJobData, InferJobResult>;
+
+export async function submitInference(farm: FarmServices, meta: PlanMeta, inputs: Record<string, WireTensor>): Promise<InferJob> {
+  checkInferRoute(await farm.liveWorkers(), meta.compatKey);
+  const id = `${queueClass(meta.compatKey)}.${randomUUID()}`;
+  return farm.queue(queueName('infer', meta.compatKey)).add('infer', { plan: meta.id, inputs }, { ...inferJobOptions, jobId: id });
+}
+
+// The job's state after waiting up to waitMs for it to finish.
+export async function awaitInference(farm: FarmServices, job: InferJob, waitMs: number): Promise<InferStatus> {
+  if (waitMs === 0) return { id: job.id!, status: 'queued' };
+  const events = await farm.queueEvents(job.queueName);
+  try {
+    return completed(job.id!, await job.waitUntilFinished(events, waitMs));
+  } catch {
+    // Failed, or still running after waitMs: the stored job says which.
+    return inferStatus((await farm.queue(job.queueName).getJob(job.id!)) ?? job);
+  }
+}
+
+export async function findInference(farm: FarmServices, id: string): Promise<InferJob | undefined> {
+  const cls = id.slice(0, id.lastIndexOf('.'));
+  return (await farm.queue(`infer.${cls}`).getJob(id)) ?? undefined;
+}
+
+export async function inferStatus(job: InferJob): Promise<InferStatus> {
+  const state = contractStatus(await job.getState());
+  if (state === 'completed') return completed(job.id!, job.returnvalue);
+  if (state === 'failed') return { id: job.id!, status: state, error: { message: job.failedReason } };
+  return { id: job.id!, status: state };
+}
+
+function completed(id: string, result: InferJobResult): InferStatus {
+  const outputs = Object.fromEntries(
+    Object.entries(result.outputs).map(([name, wire]) => {
+      const tensor = fromWire(wire);
+      return [name, { shape: tensor.shape, data: Array.from(tensor.data) }];
+    }),
+  );
+  return { id, status: 'completed', outputs };
+}

@@ -1,0 +1,84 @@
+import type { Job } from 'bullmq';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+import type { EngineAddon } from '../../shared/engine/types.js';
+import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../../shared/network/build-request.js';
+import { contentHash } from '../../shared/network/content-hash.js';
+import { buildRequestToJson } from '../../shared/queue/build-wire.js';
+import { buildJobOptions, type BuildJobData, type BuildJobResult } from '../../shared/queue/jobs.js';
+import { farmKeys, queueName } from '../../shared/queue/names.js';
+import { routeBuild } from '../../shared/queue/routing.js';
+import { HttpError } from '../http-error.js';
+import { buildAcceptedSchema, buildStatusSchema, type BuildStatus } from '../schemas/builds.js';
+import { buildIdSchema, contractStatus, errorSchema } from '../schemas/common.js';
+
+type BuildJob = Job<BuildJobData, BuildJobResult>;
+
+export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async (app, { engine }) => {
+  const { farm } = app;
+  const prefix = farm.config.queuePrefix;
+
+  app.post(
+    '/v1/builds',
+    {
+      schema: {
+        summary: 'Build a plan from a network (JSON or ONNX)',
+        description:
+          'Checked in full before anything is queued. The id is a content hash of the normalized request and the ' +
+          'class of device it was routed to: the same request gets the same id, and 200 once its plan exists.',
+        body: buildRequestSchema,
+        response: { 200: buildStatusSchema, 202: buildAcceptedSchema, '4xx': errorSchema, '5xx': errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const normalized = normalizeBuildRequest(request.body);
+      const target = routeBuild(await farm.liveWorkers(), normalized.options.backend);
+      const { precision, profile } = normalized.options;
+      // Shape inference and profile checks, synchronous and cheap: a network that cannot
+      // build is refused here rather than failing in a worker.
+      engine.validate(normalized.network, { precision, profile, backend: target.backend });
+
+      const id = contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey });
+      const queue = farm.queue(queueName('build', target.compatKey));
+      const existing: BuildJob | undefined = await queue.getJob(id);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === 'completed') return reply.code(200).send(await buildStatus(existing));
+        // A build that failed (its retries spent on a machine fault) is tried again.
+        if (state === 'failed') await existing.retry('failed');
+        return reply.code(202).send({ id, status: contractStatus(state === 'failed' ? 'waiting' : state) });
+      }
+      await farm.redis.set(farmKeys.buildQueue(prefix, id), queue.name);
+      const data: BuildJobData = { request: buildRequestToJson(normalized, target.backend), backend: target.backend, compatKey: target.compatKey };
+      await queue.add('build', data, { ...buildJobOptions, jobId: id });
+      return reply.code(202).send({ id, status: 'queued' });
+    },
+  );
+
+  app.get(
+    '/v1/builds/:id',
+    {
+      schema: {
+        summary: "A build's state, progress, and its plan's meta once completed",
+        params: z.object({ id: buildIdSchema }),
+        response: { 200: buildStatusSchema, '4xx': errorSchema },
+      },
+    },
+    async (request) => {
+      const queueNameOfBuild = await farm.redis.get(farmKeys.buildQueue(prefix, request.params.id));
+      const job: BuildJob | undefined = queueNameOfBuild ? await farm.queue(queueNameOfBuild).getJob(request.params.id) : undefined;
+      if (!job) throw new HttpError(404, `no build ${request.params.id}`);
+      return buildStatus(job);
+    },
+  );
+};
+
+async function buildStatus(job: BuildJob): Promise<BuildStatus> {
+  const status = contractStatus(await job.getState());
+  const progress = status === 'completed' ? 100 : typeof job.progress === 'number' ? job.progress : 0;
+  const base = { id: job.id!, status, progress };
+  if (status === 'completed') return { ...base, plan: job.returnvalue.meta };
+  if (status === 'failed') return { ...base, error: { message: job.failedReason } };
+  return base;
+}

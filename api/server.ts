@@ -1,0 +1,26 @@
+// The API alone: `tsx api/server.ts` (npm start runs it beside the workers). Listens, prints
+// its URL, and closes cleanly on SIGTERM/SIGINT.
+import { engine } from '../shared/engine/addon.js';
+import { loadConfig } from '../shared/config.js';
+import { buildApp } from './app.js';
+
+const config = loadConfig();
+const app = await buildApp({ config, engine });
+await app.listen({ port: config.port, host: config.host });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+// The one line a supervisor (bin/farm.ts) or a person waits for.
+process.stdout.write(`trtfarm API listening on http://${host}:${port}\n`);
+
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

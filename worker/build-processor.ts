@@ -1,0 +1,44 @@
+import type { Job } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { EngineAddon } from '../shared/engine/types.js';
+import { parseBuildRequest } from '../shared/network/build-request.js';
+import type { BuildJobData, BuildJobResult } from '../shared/queue/jobs.js';
+import type { PlanStore } from '../shared/store/plan-store.js';
+import type { DeviceBinding } from './device.js';
+import { classifyFailure } from './job-errors.js';
+
+export interface BuildContext {
+  engine: EngineAddon;
+  store: PlanStore;
+  binding: DeviceBinding;
+  testDelayMs: number;
+}
+
+export function buildProcessor({ engine, store, binding, testDelayMs }: BuildContext) {
+  return (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> =>
+    classifyFailure(async () => {
+      if (testDelayMs > 0) await sleep(testDelayMs);
+      const { network, options } = parseBuildRequest(job.data.request);
+      const device = binding.device === 'cpu' ? undefined : binding.device;
+      let reported = -1;
+      const result = await engine.build(network, { ...options, backend: job.data.backend, device }, (fraction) => {
+        // One Redis write per whole percent, not per callback.
+        const percent = Math.floor(fraction * 100);
+        if (percent > reported) {
+          reported = percent;
+          job.updateProgress(percent).catch(() => {});
+        }
+      });
+      const { bytes: _bytes, ...info } = result.info;
+      const { index: _index, ...deviceInfo } = binding.info;
+      const meta = await store.put(result.plan, {
+        ...info,
+        device: deviceInfo,
+        buildMs: result.buildMs,
+        createdAt: new Date().toISOString(),
+        buildId: job.id,
+      });
+      return { planId: meta.id, meta };
+    });
+}

@@ -1,0 +1,94 @@
+// One worker process's BullMQ side: a build and an infer Worker for each class its device
+// serves, the engine cache, and the heartbeat that makes it visible to the API.
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+import type { FarmConfig } from '../shared/config.js';
+import type { EngineAddon } from '../shared/engine/types.js';
+import { queueName } from '../shared/queue/names.js';
+import { WorkerDirectory } from '../shared/queue/worker-directory.js';
+import { FsPlanStore } from '../shared/store/fs-plan-store.js';
+import { buildProcessor } from './build-processor.js';
+import { bindDevice, type DeviceChoice } from './device.js';
+import { EngineCache } from './engine-cache.js';
+import { Heartbeat } from './heartbeat.js';
+import { inferProcessor } from './infer-processor.js';
+
+export class FarmWorker {
+  private constructor(
+    readonly id: string,
+    readonly queues: string[],
+    private readonly workers: Worker[],
+    private readonly heartbeat: Heartbeat,
+    private readonly engines: EngineCache,
+    private readonly redis: Redis,
+  ) {}
+
+  static async start(config: FarmConfig, device: DeviceChoice, engine: EngineAddon, log: Logger): Promise<FarmWorker> {
+    if (!config.redisUrl) throw new Error('a worker needs REDIS_URL (or --redis)');
+    const binding = await bindDevice(engine, device);
+    const id = `${os.hostname()}-${device === 'cpu' ? 'cpu' : `gpu${device}`}-${process.pid}`;
+    const store = new FsPlanStore(path.join(config.dataDir, 'plans'));
+    const engines = new EngineCache(config.engineCacheBytes, async (planId) => {
+      const plan = await store.get(planId);
+      if (!plan) throw Object.assign(new Error(`plan ${planId} is not in this worker's plan store`), { code: 'E_PLAN' });
+      const loaded = await engine.loadEngine(plan, { device: device === 'cpu' ? undefined : device });
+      return { engine: loaded, bytes: plan.byteLength };
+    });
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+
+    const common = {
+      connection: redis,
+      prefix: config.queuePrefix,
+      name: id,
+      lockDuration: config.lockMs,
+      stalledInterval: config.stalledCheckMs,
+    };
+    const build = buildProcessor({ engine, store, binding, testDelayMs: config.testBuildDelayMs });
+    const infer = inferProcessor(engines, id);
+    const workers: Worker[] = [];
+    const queues: string[] = [];
+    for (const served of binding.serves) {
+      const buildQueue = queueName('build', served.compatKey);
+      const inferQueue = queueName('infer', served.compatKey);
+      // Builds use the whole device; inferences are short and overlap their Redis round trips.
+      workers.push(new Worker(buildQueue, build, { ...common, concurrency: 1 }));
+      workers.push(new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency }));
+      queues.push(buildQueue, inferQueue);
+    }
+    for (const worker of workers) {
+      worker.on('failed', (job, error) => log.warn({ job: job?.id, queue: worker.name, err: error.message }, 'job failed'));
+      worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+    }
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+
+    const record = {
+      id,
+      backend: binding.serves[0].backend,
+      device: { ...binding.info, index: device },
+      serves: binding.serves,
+      queues,
+      versions: binding.versions,
+      host: os.hostname(),
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    };
+    const heartbeat = new Heartbeat(new WorkerDirectory(redis, config.queuePrefix), record, config.heartbeatMs, (error) =>
+      log.error({ err: error }, 'heartbeat failed'),
+    );
+    await heartbeat.start();
+    return new FarmWorker(id, queues, workers, heartbeat, engines, redis);
+  }
+
+  // Graceful: no new jobs are taken, active ones finish (Worker.close waits for them), then
+  // the worker leaves the directory.
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.heartbeat.stop();
+    this.engines.clear();
+    await this.redis.quit();
+  }
+}
