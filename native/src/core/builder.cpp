@@ -1,0 +1,39 @@
+#include "builder.h"
+
+#include "lower.h"
+#include "passes.h"
+#include "weights.h"
+
+namespace trtfarm {
+
+Program compileProgram(const NetworkSpec& network, const CheckedNetwork& checked, Precision precision) {
+  Program program = lowerNetwork(network, checked);
+  foldConstants(program);
+  fuseGemms(program);
+  removeDeadCode(program);
+  storeWeightsAs(program, storageType(precision));
+  return program;
+}
+
+Plan buildPlan(const NetworkSpec& network, const BuildConfig& config, Backend& backend, const ProgressFn& progress) {
+  const ProgressFn report = progress ? progress : [](double, const std::string&) {};
+  report(0, "validating");
+  const CheckedNetwork checked = validate(network, config);
+  report(0.05, "compiling");
+  Plan plan;
+  plan.backend = backend.name();
+  plan.backendVersion = backend.version();
+  plan.compatKey = backend.compatKey();
+  plan.precision = config.precision;
+  plan.batch = checked.batch;
+  plan.inputs = checked.inputDescs;
+  plan.outputs = checked.outputDescs;
+  plan.program = compileProgram(network, checked, config.precision);
+  // Tuning is most of the work: it gets the progress range between compiling and serializing.
+  plan.tactics = backend.tune(plan.program, config, plan.batch,
+                              [&](double fraction, const std::string& stage) { report(0.1 + 0.85 * fraction, stage); });
+  report(1, "done");
+  return plan;
+}
+
+}  // namespace trtfarm

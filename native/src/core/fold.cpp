@@ -1,0 +1,31 @@
+#include "const_eval.h"
+#include "passes.h"
+#include "weights.h"
+
+namespace trtfarm {
+
+void foldConstants(Program& program) {
+  std::vector<Op> kept;
+  for (const Op& op : program.ops) {
+    bool constant = true;
+    for (int32_t v : op.inputs) constant = constant && program.values[v].constant >= 0;
+    if (!constant) {
+      kept.push_back(op);
+      continue;
+    }
+    std::vector<HostTensor> operands;
+    for (int32_t v : op.inputs) {
+      const Weights& w = program.weights[program.values[v].constant];
+      operands.push_back(HostTensor{program.values[v].shape, widen(w)});
+    }
+    std::vector<const HostTensor*> pointers;
+    for (const HostTensor& t : operands) pointers.push_back(&t);
+    Value& out = program.values[op.output];
+    const HostTensor result = evaluateOp(op, pointers, program, out.shape);
+    program.weights.push_back(makeWeights(out.shape, result.data));
+    out.constant = static_cast<int32_t>(program.weights.size()) - 1;
+  }
+  program.ops = kept;
+}
+
+}  // namespace trtfarm

@@ -1,0 +1,12 @@
+// Consistency of a parsed plan: every index in range, every shape what its op produces, every
+// weight the size its shape and dtype say. A plan that passes can be run without bounds surprises.
+#pragma once
+
+#include "plan.h"
+
+namespace trtfarm {
+
+// Throws Error{ErrorCode::Plan} naming the first problem.
+void checkPlan(const Plan& plan);
+
+}  // namespace trtfarm

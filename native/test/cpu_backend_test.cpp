@@ -1,0 +1,505 @@
+// The cpu backend against a float64 interpreter of the same program: every op kind, every
+// activation, broadcasting, transposes, fp16/bf16 weights, dynamic batch, concurrent runs.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/half.h"
+#include "cpu/cpu_backend.h"
+
+using namespace trtfarm;
+
+namespace {
+
+int failures = 0;
+
+#define CHECK(cond, msg)                                                      \
+  do {                                                                        \
+    if (!(cond)) throw std::runtime_error(std::string(msg) + " [" #cond "]"); \
+  } while (0)
+
+std::mt19937 rng(12345);
+
+std::vector<float> randomData(size_t count) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(count);
+  for (auto& x : v) x = dist(rng);
+  return v;
+}
+
+size_t numel(const Dims& d, int64_t batch) {
+  size_t n = 1;
+  for (size_t i = 0; i < d.size(); ++i) n *= static_cast<size_t>(i == 0 && d[i] == kDynamic ? batch : d[i]);
+  return n;
+}
+
+Dims concrete(Dims d, int64_t batch) {
+  if (!d.empty() && d[0] == kDynamic) d[0] = batch;
+  return d;
+}
+
+// Builds programs by hand, the way the core's builder lowers networks.
+struct ProgramMaker {
+  Program p;
+  DType dtype = DType::F32;
+
+  int32_t value(const Dims& shape, const std::string& name = "") {
+    p.values.push_back({name.empty() ? "v" + std::to_string(p.values.size()) : name, shape, -1});
+    return static_cast<int32_t>(p.values.size() - 1);
+  }
+  int32_t input(const Dims& shape) {
+    const int32_t v = value(shape);
+    p.inputs.push_back(v);
+    return v;
+  }
+  int32_t weights(const Dims& shape, const std::vector<float>& data) {
+    Weights w;
+    w.dtype = dtype;
+    w.shape = shape;
+    for (float x : data) {
+      if (dtype == DType::F32) {
+        const uint8_t* b = reinterpret_cast<const uint8_t*>(&x);
+        w.bytes.insert(w.bytes.end(), b, b + 4);
+      } else {
+        const uint16_t h = dtype == DType::F16 ? floatToHalf(x) : floatToBf16(x);
+        w.bytes.push_back(static_cast<uint8_t>(h & 0xff));
+        w.bytes.push_back(static_cast<uint8_t>(h >> 8));
+      }
+    }
+    p.weights.push_back(std::move(w));
+    return static_cast<int32_t>(p.weights.size() - 1);
+  }
+  int32_t constant(const Dims& shape, const std::vector<float>& data) {
+    const int32_t v = value(shape);
+    p.values[v].constant = weights(shape, data);
+    return v;
+  }
+  int32_t gemm(int32_t in, const Dims& outShape, int64_t k, int64_t n, bool bias, Activation act = Activation::None,
+               float alpha = 0.01f) {
+    Op op;
+    op.kind = Op::Kind::Gemm;
+    op.inputs = {in};
+    op.output = value(outShape);
+    op.k = k;
+    op.n = n;
+    op.weight = weights({n, k}, randomData(static_cast<size_t>(n * k)));
+    op.bias = bias ? weights({n}, randomData(static_cast<size_t>(n))) : -1;
+    op.activation = act;
+    op.alpha = alpha;
+    p.ops.push_back(op);
+    return op.output;
+  }
+  int32_t op(Op::Kind kind, std::vector<int32_t> inputs, const Dims& outShape, std::function<void(Op&)> set = nullptr) {
+    Op op;
+    op.kind = kind;
+    op.inputs = std::move(inputs);
+    op.output = value(outShape);
+    if (set) set(op);
+    p.ops.push_back(op);
+    return op.output;
+  }
+  void output(int32_t v) { p.outputs.push_back(v); }
+};
+
+// ---- float64 reference: naive loops over multi-indices ----
+
+double widened(const Weights& w, size_t i) {
+  if (w.dtype == DType::F32) {
+    float f;
+    std::memcpy(&f, w.bytes.data() + 4 * i, 4);
+    return f;
+  }
+  const uint16_t h = static_cast<uint16_t>(w.bytes[2 * i] | (w.bytes[2 * i + 1] << 8));
+  return w.dtype == DType::F16 ? halfToFloat(h) : bf16ToFloat(h);
+}
+
+double refActivate(double x, Activation act, double alpha) {
+  switch (act) {
+    case Activation::None: return x;
+    case Activation::Relu: return x > 0 ? x : 0;
+    case Activation::Sigmoid: return 1 / (1 + std::exp(-x));
+    case Activation::Tanh: return std::tanh(x);
+    case Activation::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    case Activation::LeakyRelu: return x > 0 ? x : alpha * x;
+  }
+  return x;
+}
+
+// Offset in a right-aligned, broadcast operand of shape `s` for the output multi-index `idx`.
+size_t broadcastOffset(const Dims& s, const std::vector<int64_t>& idx) {
+  size_t off = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const int64_t dim = s[i];
+    const int64_t at = idx[idx.size() - s.size() + i];
+    off = off * static_cast<size_t>(dim) + static_cast<size_t>(dim == 1 ? 0 : at);
+  }
+  return off;
+}
+
+std::vector<int64_t> unravel(size_t flat, const Dims& shape) {
+  std::vector<int64_t> idx(shape.size());
+  for (size_t i = shape.size(); i-- > 0;) {
+    idx[i] = static_cast<int64_t>(flat % static_cast<size_t>(shape[i]));
+    flat /= static_cast<size_t>(shape[i]);
+  }
+  return idx;
+}
+
+std::vector<std::vector<double>> reference(const Program& p, int64_t batch, const std::vector<std::vector<float>>& inputs) {
+  std::vector<std::vector<double>> val(p.values.size());
+  for (size_t v = 0; v < p.values.size(); ++v) {
+    if (p.values[v].constant < 0) continue;
+    const Weights& w = p.weights[p.values[v].constant];
+    for (size_t i = 0; i < numel(w.shape, 1); ++i) val[v].push_back(widened(w, i));
+  }
+  for (size_t i = 0; i < p.inputs.size(); ++i) val[p.inputs[i]].assign(inputs[i].begin(), inputs[i].end());
+  for (const Op& op : p.ops) {
+    const Dims outShape = concrete(p.values[op.output].shape, batch);
+    std::vector<double>& out = val[op.output];
+    out.assign(numel(outShape, batch), 0.0);
+    const auto& a = val[op.inputs[0]];
+    const Dims aShape = concrete(p.values[op.inputs[0]].shape, batch);
+    switch (op.kind) {
+      case Op::Kind::Gemm: {
+        const Weights& w = p.weights[op.weight];
+        const size_t rows = a.size() / op.k;
+        for (size_t r = 0; r < rows; ++r)
+          for (int64_t j = 0; j < op.n; ++j) {
+            double s = op.bias >= 0 ? widened(p.weights[op.bias], j) : 0.0;
+            for (int64_t kk = 0; kk < op.k; ++kk) s += a[r * op.k + kk] * widened(w, j * op.k + kk);
+            out[r * op.n + j] = refActivate(s, op.activation, op.alpha);
+          }
+        break;
+      }
+      case Op::Kind::MatMul: {
+        const auto& b = val[op.inputs[1]];
+        Dims as = aShape, bs = concrete(p.values[op.inputs[1]].shape, batch);
+        bool ta = op.transposeA, tb = op.transposeB;
+        if (as.size() == 1) as.insert(as.begin(), 1), ta = false;
+        if (bs.size() == 1) bs.push_back(1), tb = false;
+        const int64_t m = ta ? as.back() : as[as.size() - 2], k = ta ? as[as.size() - 2] : as.back();
+        const int64_t n = tb ? bs[bs.size() - 2] : bs.back();
+        const Dims aBatch(as.begin(), as.end() - 2), bBatch(bs.begin(), bs.end() - 2);
+        const size_t mats = out.size() / static_cast<size_t>(m * n);
+        Dims outBatch;
+        for (size_t i = 0, rank = std::max(aBatch.size(), bBatch.size()); i < rank; ++i) {
+          const int64_t da = i + aBatch.size() >= rank ? aBatch[i + aBatch.size() - rank] : 1;
+          const int64_t db = i + bBatch.size() >= rank ? bBatch[i + bBatch.size() - rank] : 1;
+          outBatch.push_back(std::max(da, db));
+        }
+        for (size_t t = 0; t < mats; ++t) {
+          const auto idx = unravel(t, outBatch);
+          const size_t ao = broadcastOffset(aBatch, idx) * m * k, bo = broadcastOffset(bBatch, idx) * k * n;
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j) {
+              double s = 0;
+              for (int64_t q = 0; q < k; ++q)
+                s += a[ao + (ta ? q * m + i : i * k + q)] * b[bo + (tb ? j * k + q : q * n + j)];
+              out[t * m * n + i * n + j] = s;
+            }
+        }
+        break;
+      }
+      case Op::Kind::Binary: {
+        const auto& b = val[op.inputs[1]];
+        const Dims bShape = concrete(p.values[op.inputs[1]].shape, batch);
+        for (size_t i = 0; i < out.size(); ++i) {
+          const auto idx = unravel(i, outShape);
+          const double x = a[broadcastOffset(aShape, idx)], y = b[broadcastOffset(bShape, idx)];
+          switch (op.binary) {
+            case BinaryOp::Sum: out[i] = x + y; break;
+            case BinaryOp::Prod: out[i] = x * y; break;
+            case BinaryOp::Sub: out[i] = x - y; break;
+            case BinaryOp::Max: out[i] = std::max(x, y); break;
+            case BinaryOp::Min: out[i] = std::min(x, y); break;
+          }
+        }
+        break;
+      }
+      case Op::Kind::Unary:
+        for (size_t i = 0; i < out.size(); ++i) out[i] = refActivate(a[i], op.activation, op.alpha);
+        break;
+      case Op::Kind::Alias:
+        out = a;
+        break;
+    }
+  }
+  std::vector<std::vector<double>> outs;
+  for (int32_t v : p.outputs) outs.push_back(val[v]);
+  return outs;
+}
+
+// ---- running the backend ----
+
+std::unique_ptr<Engine> load(const Program& program) {
+  Plan plan;
+  plan.backend = "cpu";
+  plan.program = program;
+  return cpu::create(0)->load(plan);
+}
+
+std::vector<std::vector<float>> run(Engine& engine, const Program& p, int64_t batch,
+                                    const std::vector<std::vector<float>>& inputs) {
+  std::vector<std::vector<float>> outs;
+  for (int32_t v : p.outputs) outs.emplace_back(numel(p.values[v].shape, batch), std::nanf(""));
+  std::vector<const float*> in;
+  std::vector<float*> out;
+  for (const auto& x : inputs) in.push_back(x.data());
+  for (auto& y : outs) out.push_back(y.data());
+  engine.run(batch, in, out);
+  return outs;
+}
+
+std::vector<std::vector<float>> randomInputs(const Program& p, int64_t batch) {
+  std::vector<std::vector<float>> inputs;
+  for (int32_t v : p.inputs) inputs.push_back(randomData(numel(p.values[v].shape, batch)));
+  return inputs;
+}
+
+// fp32 tolerance, relative to the output's magnitude.
+void expectClose(const std::vector<std::vector<float>>& got, const std::vector<std::vector<double>>& want,
+                 const std::string& what) {
+  CHECK(got.size() == want.size(), what + ": output count");
+  for (size_t o = 0; o < got.size(); ++o) {
+    CHECK(got[o].size() == want[o].size(), what + ": output size");
+    double scale = 1.0;
+    for (double x : want[o]) scale = std::max(scale, std::fabs(x));
+    for (size_t i = 0; i < got[o].size(); ++i) {
+      const double err = std::fabs(got[o][i] - want[o][i]);
+      if (!(err <= 1e-5 * scale))
+        throw std::runtime_error(what + ": output " + std::to_string(o) + "[" + std::to_string(i) + "] = " +
+                                 std::to_string(got[o][i]) + ", want " + std::to_string(want[o][i]));
+    }
+  }
+}
+
+void checkAgainstReference(const Program& p, std::initializer_list<int64_t> batches, const std::string& what) {
+  auto engine = load(p);
+  for (int64_t batch : batches) {
+    const auto inputs = randomInputs(p, batch);
+    expectClose(run(*engine, p, batch, inputs), reference(p, batch, inputs), what + " at batch " + std::to_string(batch));
+  }
+}
+
+const Activation kActivations[] = {Activation::None, Activation::Relu, Activation::Sigmoid,
+                                   Activation::Tanh, Activation::Gelu, Activation::LeakyRelu};
+
+// ---- tests ----
+
+void gemmMatchesReferenceForEveryShapeAndActivation() {
+  for (int64_t k : {1, 7, 130, 300})
+    for (int64_t n : {1, 33, 64, 100})
+      for (Activation act : kActivations)
+        for (bool bias : {false, true}) {
+          ProgramMaker m;
+          const int32_t x = m.input({kDynamic, k});
+          m.output(m.gemm(x, {kDynamic, n}, k, n, bias, act, 0.2f));
+          checkAgainstReference(m.p, {1, 5, 13, 37},
+                                "gemm k=" + std::to_string(k) + " n=" + std::to_string(n) + " act=" +
+                                    std::to_string(static_cast<int>(act)) + (bias ? " bias" : ""));
+        }
+}
+
+void seedFullyConnectedGivesPlusMinus1770() {
+  ProgramMaker m;
+  const int32_t x = m.input({1, 3, 4, 5});
+  Op op;
+  op.kind = Op::Kind::Gemm;
+  op.inputs = {x};
+  op.output = m.value({1, 2, 1, 1});
+  op.k = 60;
+  op.n = 2;
+  std::vector<float> w(120, 1.0f);
+  std::fill(w.begin() + 60, w.end(), -1.0f);
+  op.weight = m.weights({2, 60}, w);
+  op.bias = m.weights({2}, {0.0f, 0.0f});
+  m.p.ops.push_back(op);
+  m.output(op.output);
+  std::vector<float> input(60);
+  for (int i = 0; i < 60; ++i) input[i] = static_cast<float>(i);
+  const auto out = run(*load(m.p), m.p, 1, {input});
+  CHECK(out[0].size() == 2 && out[0][0] == 1770.0f && out[0][1] == -1770.0f, "seed golden");
+}
+
+void largeGemmAcrossThreadsMatchesReference() {
+  ProgramMaker m;
+  const int32_t x = m.input({kDynamic, 1024});
+  const int32_t h = m.gemm(x, {kDynamic, 1000}, 1024, 1000, true, Activation::Relu);
+  m.output(m.gemm(h, {kDynamic, 77}, 1000, 77, true, Activation::Gelu));
+  checkAgainstReference(m.p, {1, 16, 100}, "two large layers");
+}
+
+void matmulHandlesTransposesBroadcastAndVectors() {
+  struct Case {
+    Dims a, b, out;
+    bool ta, tb;
+  };
+  const Case cases[] = {
+      {{kDynamic, 4, 6}, {6, 5}, {kDynamic, 4, 5}, false, false},
+      {{kDynamic, 6, 4}, {6, 5}, {kDynamic, 4, 5}, true, false},
+      {{kDynamic, 4, 6}, {5, 6}, {kDynamic, 4, 5}, false, true},
+      {{kDynamic, 6, 4}, {5, 6}, {kDynamic, 4, 5}, true, true},
+      {{kDynamic, 1, 3, 40}, {2, 40, 70}, {kDynamic, 2, 3, 70}, false, false},  // both sides broadcast
+      {{kDynamic, 60}, {2, 60}, {kDynamic, 2}, false, true},                    // the seed's matmul form
+      {{kDynamic, 3, 7}, {7}, {kDynamic, 3}, false, false},                     // b is a vector
+      {{7}, {kDynamic, 7, 3}, {kDynamic, 3}, false, false},                     // a is a vector
+  };
+  for (const Case& c : cases)
+    for (bool constantB : {false, true}) {
+      ProgramMaker m;
+      const bool aDynamic = c.a[0] == kDynamic;
+      const int32_t a = aDynamic ? m.input(c.a) : m.constant(c.a, randomData(numel(c.a, 1)));
+      const int32_t b = constantB && aDynamic ? m.constant(c.b, randomData(numel(c.b, 1))) : m.input(c.b);
+      m.output(m.op(Op::Kind::MatMul, {a, b}, c.out, [&](Op& op) {
+        op.transposeA = c.ta;
+        op.transposeB = c.tb;
+      }));
+      checkAgainstReference(m.p, {1, 3}, "matmul " + std::to_string(&c - cases));
+    }
+}
+
+void binaryBroadcastsEveryOp() {
+  const BinaryOp ops[] = {BinaryOp::Sum, BinaryOp::Prod, BinaryOp::Sub, BinaryOp::Max, BinaryOp::Min};
+  struct Case {
+    Dims a, b, out;
+  };
+  const Case cases[] = {
+      {{kDynamic, 3, 5}, {kDynamic, 3, 5}, {kDynamic, 3, 5}},
+      {{kDynamic, 3, 5}, {5}, {kDynamic, 3, 5}},
+      {{kDynamic, 3, 1}, {1, 5}, {kDynamic, 3, 5}},
+      {{1}, {kDynamic, 4}, {kDynamic, 4}},
+      {{kDynamic, 1, 4, 1}, {3, 1, 2}, {kDynamic, 3, 4, 2}},
+  };
+  for (BinaryOp bop : ops)
+    for (const Case& c : cases) {
+      ProgramMaker m;
+      const int32_t a = c.a[0] == kDynamic ? m.input(c.a) : m.constant(c.a, randomData(numel(c.a, 1)));
+      const int32_t b = c.b[0] == kDynamic ? m.input(c.b) : m.constant(c.b, randomData(numel(c.b, 1)));
+      m.output(m.op(Op::Kind::Binary, {a, b}, c.out, [&](Op& op) { op.binary = bop; }));
+      checkAgainstReference(m.p, {1, 4}, "binary op " + std::to_string(static_cast<int>(bop)) + " case " +
+                                             std::to_string(&c - cases));
+    }
+}
+
+void unaryAppliesEveryActivation() {
+  for (Activation act : kActivations) {
+    ProgramMaker m;
+    const int32_t x = m.input({kDynamic, 3, 37});
+    m.output(m.op(Op::Kind::Unary, {x}, {kDynamic, 3, 37}, [&](Op& op) {
+      op.activation = act;
+      op.alpha = 0.3f;
+    }));
+    checkAgainstReference(m.p, {1, 2}, "unary " + std::to_string(static_cast<int>(act)));
+  }
+}
+
+// Reshapes alias their input: outputs that are aliases of inputs and of intermediates, an
+// intermediate read again after later layers (its buffer must not be reused too early).
+void aliasesAndLongLivedValuesKeepTheirData() {
+  ProgramMaker m;
+  const int32_t x = m.input({kDynamic, 3, 4, 5});
+  const int32_t flat = m.op(Op::Kind::Alias, {x}, {kDynamic, 60});
+  const int32_t h1 = m.gemm(flat, {kDynamic, 40}, 60, 40, true, Activation::Tanh);
+  const int32_t h2 = m.gemm(h1, {kDynamic, 40}, 40, 40, true, Activation::Relu);
+  const int32_t h3 = m.gemm(h2, {kDynamic, 40}, 40, 40, false);
+  const int32_t sum = m.op(Op::Kind::Binary, {h1, h3}, {kDynamic, 40}, [](Op& op) { op.binary = BinaryOp::Sum; });
+  const int32_t shaped = m.op(Op::Kind::Alias, {sum}, {kDynamic, 4, 10});
+  const int32_t act = m.op(Op::Kind::Unary, {shaped}, {kDynamic, 4, 10}, [](Op& op) { op.activation = Activation::Sigmoid; });
+  m.output(act);
+  m.output(shaped);
+  m.output(flat);
+  checkAgainstReference(m.p, {1, 2, 9}, "alias chain");
+}
+
+void reducedPrecisionWeightsAreWidened() {
+  for (DType dtype : {DType::F16, DType::BF16}) {
+    ProgramMaker m;
+    m.dtype = dtype;
+    const int32_t x = m.input({kDynamic, 200});
+    const int32_t h = m.gemm(x, {kDynamic, 50}, 200, 50, true, Activation::Gelu);
+    const int32_t c = m.constant({50}, randomData(50));
+    m.output(m.op(Op::Kind::Binary, {h, c}, {kDynamic, 50}, [](Op& op) { op.binary = BinaryOp::Prod; }));
+    checkAgainstReference(m.p, {1, 7}, dtype == DType::F16 ? "fp16 weights" : "bf16 weights");
+  }
+}
+
+// Each output element sums in the same order whatever the batch, the row's position in it, or
+// the thread that computed it: a row gives the same bits alone and inside a large batch.
+void resultsAreDeterministicAcrossBatchesAndConcurrentRuns() {
+  ProgramMaker m;
+  const int32_t x = m.input({kDynamic, 512});
+  const int32_t h = m.gemm(x, {kDynamic, 300}, 512, 300, true, Activation::Relu);
+  m.output(m.gemm(h, {kDynamic, 10}, 300, 10, true));
+  auto engine = load(m.p);
+  const int64_t batch = 50;
+  const auto inputs = randomInputs(m.p, batch);
+  const auto whole = run(*engine, m.p, batch, inputs);
+  for (int64_t row : {0, 13, 49}) {
+    const std::vector<float> one(inputs[0].begin() + row * 512, inputs[0].begin() + (row + 1) * 512);
+    const auto alone = run(*engine, m.p, 1, {one});
+    CHECK(std::memcmp(alone[0].data(), whole[0].data() + row * 10, 10 * sizeof(float)) == 0, "row alone differs from row in batch");
+  }
+  std::vector<std::thread> threads;
+  std::vector<int> same(4, 0);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const auto again = run(*engine, m.p, batch, inputs);
+        same[t] += std::memcmp(again[0].data(), whole[0].data(), whole[0].size() * sizeof(float)) == 0;
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) CHECK(same[t] == 20, "a concurrent run gave different bits");
+}
+
+void backendDescribesItselfAndRefusesOtherDevices() {
+  const BackendStatus s = cpu::status();
+  CHECK(s.name == "cpu" && s.compiled && s.available, "status");
+  CHECK(s.devices.size() == 1 && !s.devices[0].name.empty() && s.devices[0].memoryBytes > 0, "device info");
+  CHECK(s.version.rfind("trtfarm-cpu 1 (", 0) == 0, "version " + s.version);
+  auto backend = cpu::create(0);
+  CHECK(backend->name() == "cpu" && backend->compatKey() == "cpu:1", "name and compat key");
+  CHECK(backend->tune(Program{}, BuildConfig{}, BatchRange{}, nullptr).empty(), "cpu plans record no tactics");
+  const std::string tactics = backend->describeTactics({});
+  CHECK(tactics.front() == '{' && tactics.back() == '}', "tactics JSON " + tactics);
+  bool refused = false;
+  try {
+    cpu::create(1);
+  } catch (const Error& e) {
+    refused = e.code() == ErrorCode::Backend && std::string(e.what()).find("device") != std::string::npos;
+  }
+  CHECK(refused, "device 1 refused with a Backend error");
+}
+
+void test(const char* name, void (*fn)()) {
+  try {
+    fn();
+    std::printf("ok   %s\n", name);
+  } catch (const std::exception& e) {
+    ++failures;
+    std::printf("FAIL %s: %s\n", name, e.what());
+  }
+}
+
+}  // namespace
+
+int main() {
+  test("gemm matches the reference for every shape and activation", gemmMatchesReferenceForEveryShapeAndActivation);
+  test("the seed's fully connected layer gives [1770, -1770]", seedFullyConnectedGivesPlusMinus1770);
+  test("large gemms across threads match the reference", largeGemmAcrossThreadsMatchesReference);
+  test("matmul handles transposes, broadcast and vectors", matmulHandlesTransposesBroadcastAndVectors);
+  test("binary ops broadcast", binaryBroadcastsEveryOp);
+  test("unary applies every activation", unaryAppliesEveryActivation);
+  test("aliases and long-lived values keep their data", aliasesAndLongLivedValuesKeepTheirData);
+  test("fp16 and bf16 weights are widened", reducedPrecisionWeightsAreWidened);
+  test("results are deterministic across batches and concurrent runs", resultsAreDeterministicAcrossBatchesAndConcurrentRuns);
+  test("the backend describes itself and refuses other devices", backendDescribesItselfAndRefusesOtherDevices);
+  return failures == 0 ? 0 : 1;
+}
