@@ -5,11 +5,11 @@
 #include <cstring>
 #include <functional>
 #include <random>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "check.h"
 #include "core/error.h"
 #include "core/half.h"
 #include "cpu/cpu_backend.h"
@@ -17,13 +17,6 @@
 using namespace trtfarm;
 
 namespace {
-
-int failures = 0;
-
-#define CHECK(cond, msg)                                                      \
-  do {                                                                        \
-    if (!(cond)) throw std::runtime_error(std::string(msg) + " [" #cond "]"); \
-  } while (0)
 
 std::mt19937 rng(12345);
 
@@ -264,18 +257,19 @@ std::vector<std::vector<float>> randomInputs(const Program& p, int64_t batch) {
 }
 
 // fp32 tolerance, relative to the output's magnitude.
+// Reports the first element out of tolerance, if any.
 void expectClose(const std::vector<std::vector<float>>& got, const std::vector<std::vector<double>>& want,
                  const std::string& what) {
-  CHECK(got.size() == want.size(), what + ": output count");
-  for (size_t o = 0; o < got.size(); ++o) {
-    CHECK(got[o].size() == want[o].size(), what + ": output size");
+  CHECK(got.size() == want.size());
+  for (size_t o = 0; o < got.size() && o < want.size(); ++o) {
+    CHECK(got[o].size() == want[o].size());
     double scale = 1.0;
     for (double x : want[o]) scale = std::max(scale, std::fabs(x));
-    for (size_t i = 0; i < got[o].size(); ++i) {
-      const double err = std::fabs(got[o][i] - want[o][i]);
-      if (!(err <= 1e-5 * scale))
-        throw std::runtime_error(what + ": output " + std::to_string(o) + "[" + std::to_string(i) + "] = " +
-                                 std::to_string(got[o][i]) + ", want " + std::to_string(want[o][i]));
+    for (size_t i = 0; i < got[o].size() && i < want[o].size(); ++i) {
+      if (std::fabs(got[o][i] - want[o][i]) <= 1e-5 * scale) continue;
+      check::fail(__FILE__, __LINE__, what + ": output " + std::to_string(o) + "[" + std::to_string(i) + "] = " +
+                                          std::to_string(got[o][i]) + ", want " + std::to_string(want[o][i]));
+      return;
     }
   }
 }
@@ -325,7 +319,7 @@ void seedFullyConnectedGivesPlusMinus1770() {
   std::vector<float> input(60);
   for (int i = 0; i < 60; ++i) input[i] = static_cast<float>(i);
   const auto out = run(*load(m.p), m.p, 1, {input});
-  CHECK(out[0].size() == 2 && out[0][0] == 1770.0f && out[0][1] == -1770.0f, "seed golden");
+  CHECK(out[0].size() == 2 && out[0][0] == 1770.0f && out[0][1] == -1770.0f);
 }
 
 void largeGemmAcrossThreadsMatchesReference() {
@@ -444,7 +438,7 @@ void resultsAreDeterministicAcrossBatchesAndConcurrentRuns() {
   for (int64_t row : {0, 13, 49}) {
     const std::vector<float> one(inputs[0].begin() + row * 512, inputs[0].begin() + (row + 1) * 512);
     const auto alone = run(*engine, m.p, 1, {one});
-    CHECK(std::memcmp(alone[0].data(), whole[0].data() + row * 10, 10 * sizeof(float)) == 0, "row alone differs from row in batch");
+    CHECK(std::memcmp(alone[0].data(), whole[0].data() + row * 10, 10 * sizeof(float)) == 0);
   }
   std::vector<std::thread> threads;
   std::vector<int> same(4, 0);
@@ -456,36 +450,26 @@ void resultsAreDeterministicAcrossBatchesAndConcurrentRuns() {
       }
     });
   for (auto& th : threads) th.join();
-  for (int t = 0; t < 4; ++t) CHECK(same[t] == 20, "a concurrent run gave different bits");
+  for (int t = 0; t < 4; ++t) CHECK(same[t] == 20);
 }
 
 void backendDescribesItselfAndRefusesOtherDevices() {
   const BackendStatus s = cpu::status();
-  CHECK(s.name == "cpu" && s.compiled && s.available, "status");
-  CHECK(s.devices.size() == 1 && !s.devices[0].name.empty() && s.devices[0].memoryBytes > 0, "device info");
-  CHECK(s.version.rfind("trtfarm-cpu 1 (", 0) == 0, "version " + s.version);
+  CHECK(s.name == "cpu" && s.compiled && s.available);
+  CHECK(s.devices.size() == 1 && !s.devices[0].name.empty() && s.devices[0].memoryBytes > 0);
+  CHECK(s.version.rfind("trtfarm-cpu 1 (", 0) == 0);
   auto backend = cpu::create(0);
-  CHECK(backend->name() == "cpu" && backend->compatKey() == "cpu:1", "name and compat key");
-  CHECK(backend->tune(Program{}, BuildConfig{}, BatchRange{}, nullptr).empty(), "cpu plans record no tactics");
+  CHECK(backend->name() == "cpu" && backend->compatKey() == "cpu:1");
+  CHECK(backend->tune(Program{}, BuildConfig{}, BatchRange{}, nullptr).empty());  // cpu plans record no tactics
   const std::string tactics = backend->describeTactics({});
-  CHECK(tactics.front() == '{' && tactics.back() == '}', "tactics JSON " + tactics);
-  bool refused = false;
-  try {
-    cpu::create(1);
-  } catch (const Error& e) {
-    refused = e.code() == ErrorCode::Backend && std::string(e.what()).find("device") != std::string::npos;
-  }
-  CHECK(refused, "device 1 refused with a Backend error");
+  CHECK(tactics.front() == '{' && tactics.back() == '}');
+  CHECK_THROWS(Backend, "not 1", cpu::create(1));
 }
 
 void test(const char* name, void (*fn)()) {
-  try {
-    fn();
-    std::printf("ok   %s\n", name);
-  } catch (const std::exception& e) {
-    ++failures;
-    std::printf("FAIL %s: %s\n", name, e.what());
-  }
+  const int before = check::failures();
+  fn();
+  std::printf("%s %s\n", check::failures() == before ? "ok  " : "FAIL", name);
 }
 
 }  // namespace
@@ -501,5 +485,5 @@ int main() {
   test("fp16 and bf16 weights are widened", reducedPrecisionWeightsAreWidened);
   test("results are deterministic across batches and concurrent runs", resultsAreDeterministicAcrossBatchesAndConcurrentRuns);
   test("the backend describes itself and refuses other devices", backendDescribesItselfAndRefusesOtherDevices);
-  return failures == 0 ? 0 : 1;
+  TEST_MAIN_END();
 }
