@@ -45,7 +45,7 @@ inline bool throwsError(trtfarm::ErrorCode code, const std::string& fragment, co
 #define CHECK_THROWS(code, fragment, ...) \
   do {                                    \
     if (!check::throwsError(trtfarm::ErrorCode::code, fragment, [&] { __VA_ARGS__; })) \
-      check::fail(__FILE__, __LINE__, "expected Error{" #code "} containing \"" fragment "\""); \
+      check::fail(__FILE__, __LINE__, std::string("expected Error{" #code "} containing \"") + (fragment) + "\""); \
   } while (0)
 
 #define TEST_MAIN_END()                                                        \
