@@ -1,0 +1,30 @@
+// The seed's network (input (1,3,4,5), weights ±1 → [1770, -1770]) in the contract's two JSON forms.
+
+export const seedWeights = Array.from({ length: 120 }, (_, i) => (i < 60 ? 1 : -1));
+
+export function seedFullyConnectedJson() {
+  return {
+    inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
+    layers: [{ name: 'fc', type: 'fullyConnected', input: 'x', outputs: 2, weights: [...seedWeights], bias: [0, 0] }],
+    outputs: ['fc'],
+  };
+}
+
+export function seedMatrixMultiplyJson() {
+  return {
+    inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
+    layers: [
+      { name: 'flat', type: 'reshape', input: 'x', shape: [0, -1] },
+      { name: 'W', type: 'constant', shape: [2, 60], values: [...seedWeights] },
+      { name: 'xw', type: 'matrixMultiply', inputs: ['flat', 'W'], transpose: [false, true] },
+      { name: 'b', type: 'constant', shape: [1, 2], values: [0, 0] },
+      { name: 'y', type: 'elementWise', inputs: ['xw', 'b'], op: 'sum' },
+    ],
+    outputs: ['y'],
+  };
+}
+
+export function float32Base64(values: ArrayLike<number>): string {
+  const data = Float32Array.from(values);
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
