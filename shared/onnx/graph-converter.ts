@@ -3,7 +3,7 @@ import onnxProto from 'onnx-proto';
 import type { ActivationKind, ElementWiseOp, InputSpec, LayerSpec, NetworkSpec } from '../network/spec.js';
 import { readTensorProto, toNumber, type OnnxConstant } from './constant.js';
 import { OnnxImportError } from './onnx-import-error.js';
-import { broadcast, padRank, product, reshapeTarget, transpose2d } from './shapes.js';
+import { broadcast, product, reshapeTarget, transpose2d } from './shapes.js';
 
 const { onnx } = onnxProto;
 type NodeProto = onnxProto.onnx.INodeProto;
@@ -132,23 +132,19 @@ export class GraphConverter {
 
   private matMul(a: Known, b: Known, out: string): void {
     if (a.shape.length < 2 || b.shape.length < 2) this.fail(`1-D operands are not supported, got [${a.shape}] and [${b.shape}]`);
-    const rank = Math.max(a.shape.length, b.shape.length);
-    const [a2, b2] = [this.toRank(a, rank), this.toRank(b, rank)];
-    const [m, k] = a2.shape.slice(-2);
-    const [kB, n] = b2.shape.slice(-2);
+    const [m, k] = a.shape.slice(-2);
+    const [kB, n] = b.shape.slice(-2);
     if (k !== kB) this.fail(`inner dimensions differ: [${a.shape}] · [${b.shape}]`);
-    const lead = broadcast(a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const lead = broadcast(a.shape.slice(0, -2), b.shape.slice(0, -2));
     if (!lead) this.fail(`leading dimensions of [${a.shape}] and [${b.shape}] do not broadcast`);
-    this.push({ name: out, type: 'matrixMultiply', inputs: [this.tensor(a2).tensor, this.tensor(b2).tensor], transpose: [false, false] });
+    this.push({ name: out, type: 'matrixMultiply', inputs: [this.tensor(a).tensor, this.tensor(b).tensor], transpose: [false, false] });
     this.known.set(out, { kind: 'tensor', tensor: out, shape: [...lead, m, n] });
   }
 
   private elementWise(op: ElementWiseOp, a: Known, b: Known, out: string): void {
-    const rank = Math.max(a.shape.length, b.shape.length);
-    const [a2, b2] = [this.toRank(a, rank), this.toRank(b, rank)];
-    const shape = broadcast(a2.shape, b2.shape);
-    if (!shape) this.fail(`shapes [${a.shape}] and [${b.shape}] do not broadcast`);
-    this.push({ name: out, type: 'elementWise', op, inputs: [this.tensor(a2).tensor, this.tensor(b2).tensor] });
+    const shape = broadcast(a.shape, b.shape);
+    if (!shape) this.fail(`shapes [${a.shape}] and [${b.shape}] do not broadcast (the dynamic batch only against itself or 1)`);
+    this.push({ name: out, type: 'elementWise', op, inputs: [this.tensor(a).tensor, this.tensor(b).tensor] });
     this.known.set(out, { kind: 'tensor', tensor: out, shape });
   }
 
@@ -169,7 +165,9 @@ export class GraphConverter {
     let axis = this.intAttr(node, 'axis', 1);
     if (axis < 0) axis += rank;
     if (axis < 0 || axis > rank) this.fail(`axis ${this.intAttr(node, 'axis', 1)} is outside the input's rank ${rank}`);
-    if (axis === 0 && input.shape[0] === -1) this.fail('axis 0 would make a dimension other than the batch dynamic');
+    if (input.shape[0] === -1 && (axis === 0 || product(input.shape.slice(1, axis)) !== 1)) {
+      this.fail(`axis ${axis} would fold other dimensions into the dynamic batch; only dimension 0 may be dynamic, unscaled`);
+    }
     const outer = input.shape[0] === -1 ? -1 : product(input.shape.slice(0, axis));
     this.reshapeTo(input, [outer, product(input.shape.slice(axis))], [outer, product(input.shape.slice(axis))], out);
   }
@@ -250,13 +248,6 @@ export class GraphConverter {
   private push(layer: LayerSpec): void {
     this.layers.push(layer);
     this.layerNames.add(layer.name);
-  }
-
-  // The value with leading 1s up to `rank`: free for a constant; a tensor must already have it.
-  private toRank(value: Known, rank: number): Known {
-    if (value.shape.length === rank) return value;
-    if (value.kind === 'tensor') this.fail(`operands of different ranks need one of them constant: [${value.shape}] against rank ${rank}`);
-    return { ...value, shape: padRank(value.shape, rank) } as Known;
   }
 
   // beta · C: folded into C when C is constant, else an element-wise product.

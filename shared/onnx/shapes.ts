@@ -1,15 +1,17 @@
 // Shape rules of the imported ops. A dimension of -1 is the dynamic batch (only ever dimension 0).
 
-// Numpy broadcasting of two shapes of equal rank; undefined when they don't broadcast.
+// Numpy broadcasting (shapes aligned on the right); undefined when the shapes don't broadcast or
+// the dynamic batch would leave dimension 0.
 export function broadcast(a: readonly number[], b: readonly number[]): number[] | undefined {
-  if (a.length !== b.length) return undefined;
+  const rank = Math.max(a.length, b.length);
+  const [pa, pb] = [padRank(a, rank), padRank(b, rank)];
   const out: number[] = [];
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i] || b[i] === 1) out.push(a[i]);
-    else if (a[i] === 1) out.push(b[i]);
+  for (let i = 0; i < rank; i++) {
+    if (pa[i] === pb[i] || pb[i] === 1) out.push(pa[i]);
+    else if (pa[i] === 1) out.push(pb[i]);
     else return undefined;
   }
-  return out;
+  return out.indexOf(-1) > 0 ? undefined : out;
 }
 
 // Leading 1s up to `rank` (numpy aligns shapes of different ranks on the right).
@@ -63,6 +65,6 @@ export function reshapeTarget(input: readonly number[], target: readonly number[
     out[inferAt] = inputStatic / known;
     return out;
   }
-  if (inferAt === 0 && inputStatic % known === 0) return out;
-  return `shape [${target}] would make a dimension other than the batch dynamic (input [${input}]); only the batch dimension may be dynamic`;
+  if (inferAt === 0 && known === inputStatic) return out;
+  return `shape [${target}] of the input [${input}] must keep the dynamic batch, unscaled, in dimension 0 (0 or -1 there, the rest holding ${inputStatic} elements)`;
 }
