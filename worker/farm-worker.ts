@@ -83,9 +83,16 @@ export class FarmWorker {
     return new FarmWorker(id, queues, workers, heartbeat, engines, redis);
   }
 
+  private stopping?: Promise<void>;
+
   // Graceful: no new jobs are taken, active ones finish (Worker.close waits for them), then
   // the worker leaves the directory.
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.heartbeat.stop();
     this.engines.clear();

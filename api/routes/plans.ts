@@ -16,8 +16,8 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         params: planParamsSchema,
         response: { 200: z.any().describe('application/octet-stream'), '4xx': errorSchema },
       },
-      // The bytes are sent as they are, not through the JSON serializer.
-      serializerCompiler: () => (data) => data as string,
+      // A Buffer is sent as it is; errors still go out as JSON, unchecked.
+      serializerCompiler: () => (data) => JSON.stringify(data),
     },
     async (request, reply) => {
       const plan = await farm.store.get(request.params.planId);

@@ -1,0 +1,131 @@
+// The seed through the REST API, end to end on real Redis, a real worker and the real addon.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { assertClose, randomValues, referenceFc, seedFullyConnected, seedInput, seedMatrixMultiply } from './seed.js';
+import { TestFarm } from './test-farm.js';
+
+describe('the seed through REST', () => {
+  let redis: TestRedis;
+  let farm: TestFarm;
+
+  before(async () => {
+    redis = await startTestRedis();
+    farm = await TestFarm.start(redis);
+    await farm.startWorker();
+  });
+  after(async () => {
+    await farm.stop();
+    await redis.stop();
+  });
+
+  it('builds the fullyConnected form and infers [1770, -1770] through /v1/infer', async () => {
+    const build = await farm.build(seedFullyConnected);
+    assert.equal(build.plan.backend, 'cpu');
+    const answer = await farm.post(`/v1/infer?wait=10000`, { plan: build.plan.id, inputs: { x: seedInput } });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const body = answer.json();
+    assert.equal(body.status, 'completed');
+    assert.deepEqual(body.outputs.fc, { shape: [1, 2, 1, 1], data: [1770, -1770] });
+
+    const polled = await farm.get(`/v1/infer/${body.id}`);
+    assert.deepEqual(polled.json(), body);
+  });
+
+  it('builds the matrixMultiply + elementWise form to the same result, (1,2) through KServe v2', async () => {
+    const build = await farm.build(seedMatrixMultiply);
+    const answer = await farm.post(`/v2/models/${build.plan.id}/infer`, {
+      id: 'seed',
+      inputs: [{ name: 'x', shape: [1, 3, 4, 5], datatype: 'FP32', data: seedInput.data }],
+    });
+    assert.equal(answer.statusCode, 200, answer.body);
+    assert.deepEqual(answer.json(), {
+      model_name: build.plan.id,
+      id: 'seed',
+      outputs: [{ name: 'out', shape: [1, 2], datatype: 'FP32', data: [1770, -1770] }],
+    });
+  });
+
+  it('describes a plan: meta, KServe v2 metadata, and the plan bytes whose sha256 is its id', async () => {
+    const build = await farm.build(seedFullyConnected);
+    const meta = (await farm.get(`/v1/plans/${build.plan.id}/meta`)).json();
+    assert.equal(meta.id, build.plan.id);
+    assert.deepEqual(meta.inputs, [{ name: 'x', shape: [1, 3, 4, 5], dtype: 'float32' }]);
+    assert.ok(meta.bytes > 0 && meta.buildMs >= 0 && Date.parse(meta.createdAt) > 0);
+
+    const v2 = (await farm.get(`/v2/models/${build.plan.id}`)).json();
+    assert.equal(v2.platform, 'trtfarm_cpu');
+    assert.deepEqual(v2.inputs, [{ name: 'x', datatype: 'FP32', shape: [1, 3, 4, 5] }]);
+
+    const bytes = await farm.get(`/v1/plans/${build.plan.id}`);
+    assert.equal(bytes.headers['content-type'], 'application/octet-stream');
+    assert.equal(bytes.rawPayload.length, meta.bytes);
+    const { createHash } = await import('node:crypto');
+    assert.equal(createHash('sha256').update(bytes.rawPayload).digest('hex'), build.plan.id);
+  });
+
+  it('gives the same request the same id, in any form, and one plan: 200 completed once built', async () => {
+    const first = await farm.build(seedFullyConnected);
+    const weights = new Float32Array([...Array(60).fill(1), ...Array(60).fill(-1)]);
+    // The same network with base64 weights, keys in another order and defaults spelled out.
+    const sameInOtherForm = {
+      backend: 'auto',
+      precision: 'fp32',
+      network: {
+        layers: [{ bias: [0, 0], weights: { base64: Buffer.from(weights.buffer).toString('base64') }, outputs: 2, type: 'fullyConnected', name: 'fc' }],
+        inputs: [{ shape: [1, 3, 4, 5], name: 'x' }],
+      },
+    };
+    const jobsBefore = await farm.jobCount();
+    const again = await farm.post('/v1/builds', sameInOtherForm);
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().id, first.id);
+    assert.equal(again.json().status, 'completed');
+    assert.equal(again.json().plan.id, first.plan.id);
+    assert.equal(await farm.jobCount(), jobsBefore);
+  });
+
+  it('runs a dynamic-batch plan at every batch of its profile, against a float64 reference', async () => {
+    const w = randomValues(3 * 20);
+    const b = randomValues(3);
+    const build = await farm.build({
+      network: {
+        inputs: [{ name: 'x', shape: [-1, 20] }],
+        layers: [{ name: 'y', type: 'fullyConnected', outputs: 3, weights: w, bias: b }],
+      },
+      profile: { x: { min: [1, 20], opt: [4, 20], max: [8, 20] } },
+    });
+    assert.deepEqual(build.plan.inputs, [{ name: 'x', shape: [-1, 20], dtype: 'float32' }]);
+    for (const batch of [1, 3, 4, 8]) {
+      const x = randomValues(batch * 20);
+      const answer = await farm.post('/v1/infer?wait=10000', { plan: build.plan.id, inputs: { x: { shape: [batch, 20], data: x } } });
+      assert.equal(answer.statusCode, 200, answer.body);
+      const y = answer.json().outputs.y;
+      assert.deepEqual(y.shape, [batch, 3]);
+      assertClose(y.data, referenceFc(x, batch, w, b, 3));
+    }
+  });
+
+  it('answers 202 with an id when not asked to wait, and the result later', async () => {
+    const build = await farm.build(seedFullyConnected);
+    const accepted = await farm.post('/v1/infer', { plan: build.plan.id, inputs: { x: seedInput } });
+    assert.equal(accepted.statusCode, 202);
+    assert.equal(accepted.json().status, 'queued');
+    let status;
+    for (let i = 0; i < 200; i++) {
+      status = (await farm.get(`/v1/infer/${accepted.json().id}`)).json();
+      if (status.status === 'completed') break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.deepEqual(status.outputs.fc.data, [1770, -1770]);
+  });
+
+  it('serves the OpenAPI document of every contract route at /docs/json', async () => {
+    const paths = Object.keys((await farm.get('/docs/json')).json().paths);
+    for (const route of ['/v1/builds', '/v1/builds/{id}', '/v1/plans/{planId}', '/v1/plans/{planId}/meta', '/v1/infer', '/v1/infer/{id}',
+      '/v2/models/{planId}/infer', '/v2/models/{planId}', '/v1/workers', '/v2/health/ready', '/healthz', '/readyz']) {
+      assert.ok(paths.includes(route), `${route} missing from the OpenAPI document`);
+    }
+  });
+});
