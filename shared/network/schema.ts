@@ -26,7 +26,7 @@ const inputSchema = z.strictObject({
 const connections = {
   name: nameSchema,
   input: nameSchema.optional(),
-  inputs: z.array(nameSchema).min(1).optional(),
+  inputs: z.array(nameSchema).min(1).max(MAX_IO_TENSORS).optional(),
 };
 
 const fullyConnectedSchema = z.strictObject({
