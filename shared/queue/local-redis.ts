@@ -16,6 +16,9 @@ export class RedisMissingError extends Error {
 export interface LocalRedisOptions {
   dir: string; // working directory: AOF files when persistent
   persistent: boolean; // AOF on (npm start) or nothing on disk (tests)
+  // Its own process group, so that a terminal's Ctrl-C reaches only the supervisor, which
+  // stops Redis last, after the workers that still write to it.
+  ownProcessGroup?: boolean;
 }
 
 export class LocalRedis {
@@ -60,7 +63,7 @@ function launch(port: number, options: LocalRedisOptions): Promise<ChildProcess>
     // BullMQ needs keys never evicted.
     '--maxmemory-policy', 'noeviction',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
