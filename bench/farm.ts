@@ -1,0 +1,147 @@
+// REST → result for small inferences (the seed plan), against raw BullMQ on the same Redis in
+// the same run: throughput and p50/p99 latency at several client concurrencies, and the ratio.
+// `npm run bench:farm` (starts its own redis-server unless REDIS_URL is set). Appends the table
+// to bench/results-farm.md.
+import { QueueEvents, Queue } from 'bullmq';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildApp } from '../api/app.js';
+import { loadConfig } from '../shared/config.js';
+import { engine } from '../shared/engine/addon.js';
+import { LocalRedis } from '../shared/queue/local-redis.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CONCURRENCIES = [1, 8, 32, 64];
+const SECONDS_PER_POINT = Number(process.env.BENCH_SECONDS ?? 4);
+
+interface Point {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+// `concurrency` loops, each doing one request at a time, for SECONDS_PER_POINT (after a warm-up).
+async function measure(concurrency: number, once: () => Promise<void>): Promise<Point> {
+  for (let i = 0; i < concurrency * 2; i++) await once();
+  const latencies: number[] = [];
+  const end = performance.now() + SECONDS_PER_POINT * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await once();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+function startChild(args: string[], env: NodeJS.ProcessEnv, marker: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}): ${output}`)));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-bench-'));
+const redis = process.env.REDIS_URL ? undefined : await LocalRedis.start({ dir: dataDir, persistent: false });
+const redisUrl = process.env.REDIS_URL ?? redis!.url;
+const prefix = `bench${process.pid}`;
+const env = { ...process.env, REDIS_URL: redisUrl, TRTFARM_DATA_DIR: dataDir, TRTFARM_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
+const config = loadConfig(env);
+
+const worker = await startChild(['worker/main.ts', '--device', 'cpu'], { ...env, LOG_LEVEL: 'info' }, '"msg":"worker ready"');
+const app = await buildApp({ config, engine, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+const seed = {
+  network: {
+    inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
+    layers: [{ name: 'fc', type: 'fullyConnected', outputs: 2, weights: [...Array(60).fill(1), ...Array(60).fill(-1)] }],
+  },
+};
+const post = (url: string, body: unknown) =>
+  fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const { id: buildId } = await (await post('/v1/builds', seed)).json();
+let plan: string | undefined;
+while (!plan) {
+  const status = await (await fetch(`${base}/v1/builds/${buildId}`)).json();
+  if (status.status === 'failed') throw new Error(status.error.message);
+  plan = status.plan?.id;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+const inferBody = JSON.stringify({ plan, inputs: { x: { shape: [1, 3, 4, 5], data: Array.from({ length: 60 }, (_, i) => i) } } });
+const viaRest = async () => {
+  const answer = await fetch(`${base}/v1/infer?wait=30000`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: inferBody });
+  const body = await answer.json();
+  if (body.outputs?.fc?.data?.[0] !== 1770) throw new Error(`unexpected answer ${answer.status}: ${JSON.stringify(body)}`);
+};
+
+const rawQueueName = 'bench-raw';
+const rawWorker = await startChild(['bench/farm-raw-worker.ts', redisUrl, prefix, rawQueueName, String(config.inferConcurrency)], env, 'raw worker ready');
+const { hostname, port } = new URL(redisUrl);
+const rawQueue = new Queue(rawQueueName, { connection: { host: hostname, port: Number(port) }, prefix });
+const rawEvents = new QueueEvents(rawQueueName, { connection: { host: hostname, port: Number(port) }, prefix });
+rawEvents.setMaxListeners(0);
+await rawEvents.waitUntilReady();
+const viaRawBullmq = async () => {
+  const job = await rawQueue.add('noop', { plan, inputs: {} }, { removeOnComplete: { age: 600, count: 10_000 } });
+  await job.waitUntilFinished(rawEvents, 30_000);
+};
+
+const rows: string[] = [];
+for (const concurrency of CONCURRENCIES) {
+  const farm = await measure(concurrency, viaRest);
+  const raw = await measure(concurrency, viaRawBullmq);
+  const f = (n: number) => n.toFixed(1);
+  rows.push(
+    `| ${concurrency} | ${f(farm.perSecond)} | ${f(farm.p50)} | ${f(farm.p99)} | ${f(raw.perSecond)} | ${f(raw.p50)} | ${f(raw.p99)} | ${(farm.perSecond / raw.perSecond * 100).toFixed(0)}% |`,
+  );
+  process.stdout.write(`${rows.at(-1)}\n`);
+}
+
+const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+const table = [
+  `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
+  '',
+  `Seed plan (1×3×4×5 → 2), cpu worker (inference concurrency ${config.inferConcurrency}), ${SECONDS_PER_POINT} s per point; ` +
+    'farm = HTTP POST /v1/infer?wait → 200 with outputs (API, worker and redis-server on this machine); ' +
+    'raw = Queue.add + waitUntilFinished with a no-op BullMQ worker process on the same Redis.',
+  '',
+  '| clients | farm req/s | farm p50 ms | farm p99 ms | raw req/s | raw p50 ms | raw p99 ms | farm/raw |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows,
+  '',
+].join('\n');
+process.stdout.write(`\n${table}\n`);
+await appendFile(path.join(ROOT, 'bench', 'results-farm.md'), `\n${table}`);
+
+await rawEvents.close();
+await rawQueue.obliterate({ force: true });
+await rawQueue.close();
+await Promise.all([stopChild(worker), stopChild(rawWorker)]);
+await app.close();
+await redis?.stop();
+await rm(dataDir, { recursive: true, force: true });
