@@ -1,0 +1,15 @@
+// The JS arguments of validate()/build() as core structs (shared/network/spec.ts shapes).
+// Type errors throw Error{Network} naming the field.
+#pragma once
+
+#include <napi.h>
+
+#include "core/network.h"
+#include "core/program.h"
+
+namespace trtfarm::addon {
+
+NetworkSpec networkFromJs(const Napi::Value& value);
+BuildConfig buildConfigFromJs(const Napi::Value& value);
+
+}  // namespace trtfarm::addon

@@ -1,0 +1,39 @@
+#include <map>
+
+#include "convert.h"
+#include "js_read.h"
+
+namespace trtfarm::addon {
+
+BuildConfig buildConfigFromJs(const Napi::Value& value) {
+  const JsReader read{ErrorCode::Network};
+  const Napi::Object o = read.object(value, "options");
+  BuildConfig config;
+  static const std::map<std::string, Precision> kPrecisions = {
+      {"fp32", Precision::FP32}, {"tf32", Precision::TF32}, {"fp16", Precision::FP16}, {"bf16", Precision::BF16}};
+  const std::string precision = read.string(o.Get("precision"), "options.precision");
+  const auto found = kPrecisions.find(precision);
+  if (found == kPrecisions.end()) read.fail("precision '" + precision + "' is not one of: fp32, tf32, fp16, bf16");
+  config.precision = found->second;
+  config.backend = read.string(o.Get("backend"), "options.backend");
+  if (!o.Get("device").IsUndefined()) {
+    const int64_t device = read.integer(o.Get("device"), "options.device");
+    if (device < 0 || device > 4096) read.fail("options.device " + std::to_string(device) + " is not a device index");
+    config.device = static_cast<int>(device);
+  }
+  if (!o.Get("reuseTactics").IsUndefined()) config.reuseTactics = read.bytes(o.Get("reuseTactics"), "options.reuseTactics");
+  if (!o.Get("profile").IsUndefined()) {
+    const Napi::Object profile = read.object(o.Get("profile"), "options.profile");
+    const Napi::Array names = profile.GetPropertyNames();
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      const std::string name = names.Get(i).As<Napi::String>().Utf8Value();
+      const std::string what = "profile of input '" + name + "'";
+      const Napi::Object range = read.object(profile.Get(name), what);
+      config.profile[name] = {read.dims(range.Get("min"), what + ": min"), read.dims(range.Get("opt"), what + ": opt"),
+                              read.dims(range.Get("max"), what + ": max")};
+    }
+  }
+  return config;
+}
+
+}  // namespace trtfarm::addon
