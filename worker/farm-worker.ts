@@ -1,6 +1,6 @@
 // One worker process's BullMQ side: a build and an infer Worker for each class its device
 // serves, the engine cache, and the heartbeat that makes it visible to the API.
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,8 @@ export class FarmWorker {
     const store = new FsPlanStore(path.join(config.dataDir, 'plans'));
     const engines = new EngineCache(config.engineCacheBytes, async (planId) => {
       const plan = await store.get(planId);
-      if (!plan) throw Object.assign(new Error(`plan ${planId} is not in this worker's plan store`), { code: 'E_PLAN' });
+      // Retrying cannot help: this worker does not share the API's plan store.
+      if (!plan) throw new UnrecoverableError(`plan ${planId} is not in this worker's plan store (${config.dataDir})`);
       const loaded = await engine.loadEngine(plan, { device: device === 'cpu' ? undefined : device });
       return { engine: loaded, bytes: plan.byteLength };
     });

@@ -2,15 +2,12 @@
 // would fail again: BullMQ must not retry them, and the message must reach the client as is.
 import { UnrecoverableError } from 'bullmq';
 
-import type { EngineErrorCode } from '../shared/engine/types.js';
-
-const PERMANENT: ReadonlySet<EngineErrorCode> = new Set(['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT']);
+import { isCallerError } from '../shared/engine/addon.js';
+import { ValidationError } from '../shared/network/validation-error.js';
 
 export function asJobError(error: unknown): Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (typeof code === 'string' && PERMANENT.has(code as EngineErrorCode)) return new UnrecoverableError(message);
-  return error instanceof Error ? error : new Error(message);
+  if (isCallerError(error) || error instanceof ValidationError) return new UnrecoverableError(error.message);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 // Runs a processor body, translating its failure for BullMQ.

@@ -5,10 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 
-import type { EngineErrorCode } from '../../shared/engine/types.js';
+import { isCallerError } from '../../shared/engine/addon.js';
 import { ValidationError, type IssueLike } from '../../shared/network/validation-error.js';
-
-const CALLER_FAULT: ReadonlySet<EngineErrorCode> = new Set(['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT']);
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -36,8 +34,7 @@ function describe(error: FastifyError, request: FastifyRequest, bodyLimit: numbe
     const validation = ValidationError.fromIssues(issues, input, root);
     return { statusCode: validation.statusCode, message: validation.message };
   }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CALLER_FAULT.has(code as EngineErrorCode)) return { statusCode: 400, message: error.message };
+  if (isCallerError(error)) return { statusCode: 400, message: error.message };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { statusCode: 413, message: `request body is over the limit of ${bodyLimit} bytes (TRTFARM_BODY_LIMIT_BYTES)` };
   }
