@@ -1,0 +1,133 @@
+// The cuda engine's side of bench/gpu/run.sh: the 4-layer MLP of 4096 (bias + ReLU) built and
+// loaded through the core like any plan (dynamic batch 1..4096), at every precision; per batch
+// the CUDA-event median of graph replays (device time, as PyTorch is timed) and the median
+// host time of a whole run() (pinned copies in and out included).
+// Usage: trtfarm_cuda_bench OUTDIR. Writes OUTDIR/weights.bin (fp32, per layer W[n,k] then
+// b[n]) for the PyTorch side, OUTDIR/in_b8.bin and OUTDIR/out_<precision>_b8.bin for the
+// accuracy comparison, and one JSON object per line to OUTDIR/engine.jsonl.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/builder.h"
+#include "core/runtime.h"
+#include "cuda/cuda_engine.h"
+
+using namespace trtfarm;
+
+namespace {
+
+constexpr int64_t kWidth = 4096;
+constexpr int kLayers = 4;
+constexpr int64_t kMaxBatch = 4096;
+constexpr int64_t kCheckBatch = 8;
+const int64_t kBatches[] = {1, 8, 64, 256, 1024, 4096};
+const std::pair<Precision, const char*> kPrecisions[] = {
+    {Precision::FP32, "fp32"}, {Precision::TF32, "tf32"}, {Precision::FP16, "fp16"}, {Precision::BF16, "bf16"}};
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename T>
+T median(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void writeFloats(const std::string& path, const std::vector<float>& data) {
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float));
+}
+
+NetworkSpec mlp(std::mt19937& rng, std::ofstream& weights) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const float scale = 1.0f / 64.0f;  // 1/sqrt(4096): activations keep their size through the layers
+  NetworkSpec net;
+  net.inputs.push_back({"x", {kDynamic, kWidth}});
+  for (int l = 0; l < kLayers; ++l) {
+    LayerSpec fc;
+    fc.name = "fc" + std::to_string(l);
+    fc.type = LayerType::FullyConnected;
+    fc.outputs = kWidth;
+    fc.weights.resize(kWidth * kWidth);
+    for (float& w : fc.weights) w = dist(rng) * scale;
+    fc.bias = std::vector<float>(kWidth);
+    for (float& b : *fc.bias) b = dist(rng) * 0.1f;
+    weights.write(reinterpret_cast<const char*>(fc.weights.data()), fc.weights.size() * sizeof(float));
+    weights.write(reinterpret_cast<const char*>(fc.bias->data()), fc.bias->size() * sizeof(float));
+    LayerSpec relu;
+    relu.name = "relu" + std::to_string(l);
+    relu.type = LayerType::Activation;
+    relu.kind = Activation::Relu;
+    net.layers.push_back(std::move(fc));
+    net.layers.push_back(std::move(relu));
+  }
+  return net;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+    return 2;
+  }
+  const std::string dir = argv[1];
+  std::mt19937 rng(4096);
+  std::ofstream weightFile(dir + "/weights.bin", std::ios::binary);
+  const NetworkSpec net = mlp(rng, weightFile);
+  weightFile.close();
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> input(kMaxBatch * kWidth), output(kMaxBatch * kWidth);
+  for (float& x : input) x = dist(rng);
+  writeFloats(dir + "/in_b8.bin", std::vector<float>(input.begin(), input.begin() + kCheckBatch * kWidth));
+  std::FILE* out = std::fopen((dir + "/engine.jsonl").c_str(), "w");
+
+  try {
+    for (const auto& [precision, name] : kPrecisions) {
+      BuildConfig config;
+      config.backend = "cuda";
+      config.precision = precision;
+      config.profile["x"] = {{1, kWidth}, {64, kWidth}, {kMaxBatch, kWidth}};
+      auto backend = createBackend("cuda", 0);
+      auto start = std::chrono::steady_clock::now();
+      const std::vector<uint8_t> bytes = serializePlan(buildPlan(net, config, *backend, nullptr));
+      const double buildMs = msSince(start);
+      start = std::chrono::steady_clock::now();
+      auto loaded = loadPlan(bytes.data(), bytes.size(), 0);
+      const double loadMs = msSince(start);
+      auto* engine = dynamic_cast<cuda::CudaEngine*>(loaded->engine.get());
+      std::fprintf(out, "{\"kind\":\"build\",\"precision\":\"%s\",\"build_ms\":%.1f,\"load_ms\":%.1f,\"plan_bytes\":%zu,\"tactics\":%s}\n",
+                   name, buildMs, loadMs, bytes.size(), backend->describeTactics(loaded->plan.tactics).c_str());
+      std::printf("%s: build %.0f ms, load %.0f ms\n", name, buildMs, loadMs);
+      for (int64_t batch : kBatches) {
+        start = std::chrono::steady_clock::now();
+        engine->run(batch, {input.data()}, {output.data()});  // first run at a batch captures its graph
+        const double firstMs = msSince(start);
+        if (batch == kCheckBatch)
+          writeFloats(dir + "/out_" + name + "_b8.bin", std::vector<float>(output.begin(), output.begin() + batch * kWidth));
+        const float graphUs = median(engine->timeReplays(batch, 50)) * 1000;
+        std::vector<double> runMs;
+        for (int i = 0; i < 10; ++i) {
+          start = std::chrono::steady_clock::now();
+          engine->run(batch, {input.data()}, {output.data()});
+          runMs.push_back(msSince(start));
+        }
+        std::fprintf(out, "{\"kind\":\"engine\",\"precision\":\"%s\",\"batch\":%lld,\"graph_us\":%.2f,\"run_us\":%.1f,\"first_run_ms\":%.2f}\n",
+                     name, static_cast<long long>(batch), graphUs, median(runMs) * 1000, firstMs);
+        std::printf("  batch %-5lld graph %9.1f us   run() %9.1f us\n", static_cast<long long>(batch), graphUs,
+                    median(runMs) * 1000);
+      }
+      std::fflush(out);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench failed: %s\n", e.what());
+    return 1;
+  }
+  std::fclose(out);
+  return 0;
+}

@@ -1,0 +1,129 @@
+#include "autotuner.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "check.h"
+#include "dtype_dispatch.h"
+#include "kernels.h"
+#include "lt_matmul.h"
+#include "shapes.h"
+
+namespace trtfarm::cuda {
+namespace {
+
+constexpr int kCandidates = 16;
+constexpr size_t kWorkspaceBytes = 32u << 20;
+constexpr float kBudgetMicros = 2000;  // per candidate: enough repeats for a stable median, no more
+constexpr int kMinRepeats = 3, kMaxRepeats = 15;
+
+class EventPair {
+ public:
+  EventPair() {
+    check(cudaEventCreate(&start), "cudaEventCreate");
+    check(cudaEventCreate(&stop), "cudaEventCreate");
+  }
+  ~EventPair() {
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+  }
+  cudaEvent_t start = nullptr, stop = nullptr;
+};
+
+}  // namespace
+
+Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision)
+    : lt_(lt), stream_(stream), precision_(precision), type_(storageType(precision)) {
+  int device = 0, l2 = 0;
+  check(cudaGetDevice(&device), "cudaGetDevice");
+  check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "cudaDeviceGetAttribute(L2)");
+  flush_ = DeviceBuffer(2 * static_cast<size_t>(l2));
+  workspace_ = DeviceBuffer(kWorkspaceBytes);
+}
+
+float Autotuner::time(const std::function<void()>& launch) {
+  EventPair events;
+  std::vector<float> micros;
+  launch();  // warm-up: module load, heuristics caches
+  for (int rep = 0; rep < kMaxRepeats; ++rep) {
+    check(cudaMemsetAsync(flush_.get(), rep, flush_.bytes(), stream_), "cudaMemsetAsync(L2 flush)");
+    check(cudaEventRecord(events.start, stream_), "cudaEventRecord");
+    launch();
+    check(cudaEventRecord(events.stop, stream_), "cudaEventRecord");
+    check(cudaEventSynchronize(events.stop), "cudaEventSynchronize");
+    float ms = 0;
+    check(cudaEventElapsedTime(&ms, events.start, events.stop), "cudaEventElapsedTime");
+    micros.push_back(ms * 1000);
+    float total = 0;
+    for (float m : micros) total += m;
+    if (rep + 1 >= kMinRepeats && total >= kBudgetMicros) break;
+  }
+  std::sort(micros.begin(), micros.end());
+  return micros[micros.size() / 2];
+}
+
+void Autotuner::uploadWeights(const Program& program, const Op& op) {
+  const Weights& w = program.weights.at(op.weight);
+  w_ = DeviceBuffer(w.bytes.size());
+  check(cudaMemcpy(w_.get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(weights)");
+  bias_ = DeviceBuffer();
+  if (op.bias >= 0) {
+    const Weights& b = program.weights.at(op.bias);
+    bias_ = DeviceBuffer(b.bytes.size());
+    check(cudaMemcpy(bias_.get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(bias)");
+  }
+}
+
+Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
+  const Op& op = program.ops.at(opIndex);
+  if (weightsOf_ != opIndex) {
+    uploadWeights(program, op);
+    weightsOf_ = opIndex;
+  }
+  const size_t elem = dtypeSize(type_);
+  if (x_.bytes() < rows * op.k * elem) x_ = DeviceBuffer(rows * op.k * elem);
+  if (y_.bytes() < rows * op.n * elem) y_ = DeviceBuffer(rows * op.n * elem);
+  launchFillRandom(type_, x_.get(), rows * op.k, 0x7f4a7c15u, stream_);
+  const void* bias = op.bias >= 0 ? bias_.get() : nullptr;
+  const bool fused = ltFuses(op.activation);
+
+  Tactic best;
+  best.micros = -1;
+  auto consider = [&](Tactic candidate, const std::function<void()>& launch) {
+    try {
+      candidate.micros = time(launch);
+    } catch (const Error&) {
+      cudaGetLastError();
+      return;  // this candidate cannot run here: the others still can
+    }
+    if (best.micros < 0 || candidate.micros < best.micros) best = candidate;
+  };
+
+  LtMatmul matmul(LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
+                                          op.activation == Activation::Relu));
+  for (const auto& result : matmul.candidates(lt_, kCandidates, workspace_.bytes())) {
+    Tactic t;
+    t.kind = TacticKind::Lt;
+    std::memcpy(t.algo.data(), &result.algo, sizeof result.algo);
+    t.workspaceBytes = result.workspaceSize;
+    consider(t, [&] {
+      matmul.run(lt_, result.algo, w_.get(), x_.get(), y_.get(), bias, workspace_.get(), workspace_.bytes(), stream_);
+      if (!fused) launchActivation(type_, y_.get(), y_.get(), rows * op.n, op.activation, op.alpha, stream_);
+    });
+  }
+  if (gemvSupports(type_, rows, op.k)) {
+    for (int variant = 0; variant < kGemvVariants; ++variant) {
+      Tactic t;
+      t.kind = TacticKind::Gemv;
+      t.variant = static_cast<uint8_t>(variant);
+      consider(t, [&] {
+        launchGemv(type_, variant, w_.get(), bias, x_.get(), y_.get(), rows, op.k, op.n, op.activation, op.alpha,
+                   stream_);
+      });
+    }
+  }
+  if (best.micros < 0) best = Tactic{};  // nothing ran: leave the choice to cuBLASLt at run time
+  return best;
+}
+
+}  // namespace trtfarm::cuda

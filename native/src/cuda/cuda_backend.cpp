@@ -1,0 +1,181 @@
+#include "cuda_backend.h"
+
+#include <cublasLt.h>
+#include <cuda_runtime.h>
+
+#include <cstring>
+#include <sstream>
+
+#include "autotuner.h"
+#include "check.h"
+#include "cuda_engine.h"
+#include "device_query.h"
+#include "dtype_dispatch.h"
+#include "shapes.h"
+#include "tactics.h"
+
+namespace trtfarm::cuda {
+namespace {
+
+// Rows of Gemm op `op` at `batch`: its input flattened to [rows, k].
+int64_t rowsAt(const Program& program, const Op& op, int64_t batch) {
+  return elementsAt(program.values.at(op.inputs.at(0)).shape, batch) / op.k;
+}
+
+std::string tacticJson(const Tactic& t) {
+  std::ostringstream out;
+  if (t.kind == TacticKind::Gemv) {
+    out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << (1 << t.variant);
+  } else if (t.kind == TacticKind::LtDefault) {
+    out << "{\"kernel\":\"cublasLt-heuristic\"";
+  } else {
+    cublasLtMatmulAlgo_t algo;
+    std::memcpy(&algo, t.algo.data(), sizeof algo);
+    auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
+      uint32_t v = 0;
+      size_t written = 0;
+      cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written);
+      return v;
+    };
+    out << "{\"kernel\":\"cublasLt\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
+        << ",\"tile\":" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << ",\"stages\":" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
+        << ",\"splitK\":" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM) << ",\"workspace\":" << t.workspaceBytes;
+  }
+  out << ",\"us\":" << t.micros << "}";
+  return out.str();
+}
+
+class CudaBackend : public Backend {
+ public:
+  explicit CudaBackend(int device) : device_(device) {
+    std::string reason;
+    const int count = visibleDeviceCount(&reason);
+    if (device < 0 || device >= count)
+      throw Error(ErrorCode::Backend, "no cuda device " + std::to_string(device) + " (" + std::to_string(count) +
+                                          " visible" + (reason.empty() ? "" : ": " + reason) + ")");
+    info_ = describeDevice(device);
+    key_ = compatKeyFor(device);
+  }
+
+  std::string name() const override { return "cuda"; }
+  std::string version() const override { return libraryVersion(); }
+  std::string compatKey() const override { return key_; }
+  DeviceInfo device() const override { return info_; }
+
+  std::vector<uint8_t> tune(const Program& program, const BuildConfig& config, const BatchRange& batch,
+                            const ProgressFn& progress) override {
+    check(cudaSetDevice(device_), "cudaSetDevice");
+    TacticTable table;
+    table.cublasLtVersion = cublasLtGetVersion();
+    table.precision = config.precision;
+    table.buckets = chooseBuckets(batch);
+    const TacticTable earlier = reusable(config);
+
+    size_t gemms = 0;
+    for (const Op& op : program.ops) gemms += op.kind == Op::Kind::Gemm;
+    const size_t total = gemms * table.buckets.size();
+    size_t done = 0;
+
+    cudaStream_t stream = nullptr;
+    cublasLtHandle_t lt = nullptr;
+    check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
+    const cublasStatus_t created = cublasLtCreate(&lt);
+    if (created != CUBLAS_STATUS_SUCCESS) {
+      cudaStreamDestroy(stream);
+      check(created, "cublasLtCreate");
+    }
+    try {
+      Autotuner tuner(lt, stream, config.precision);
+      for (size_t i = 0; i < program.ops.size(); ++i) {
+        const Op& op = program.ops[i];
+        if (op.kind != Op::Kind::Gemm) continue;
+        table.gemms.emplace_back();
+        GemmTactics& g = table.gemms.back();
+        g.op = static_cast<int32_t>(i);
+        g.key = {op.k, op.n, op.activation, op.bias >= 0};
+        for (int64_t bucket : table.buckets) {
+          const int64_t rows = rowsAt(program, op, bucket);
+          const Tactic* known = earlier.find(g.key, rows);
+          if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
+          const Tactic chosen = known ? *known : tuner.tune(program, g.op, rows);
+          g.rows.push_back(rows);
+          g.tactics.push_back(chosen);
+          ++done;
+          if (progress)
+            progress(static_cast<double>(done) / total,
+                     "autotuning layer " + std::to_string(i) + " (" + std::to_string(op.k) + "x" + std::to_string(op.n) +
+                         ") at batch " + std::to_string(bucket));
+        }
+      }
+    } catch (...) {
+      cublasLtDestroy(lt);
+      cudaStreamDestroy(stream);
+      throw;
+    }
+    cublasLtDestroy(lt);
+    cudaStreamDestroy(stream);
+    return table.serialize();
+  }
+
+  std::string describeTactics(const std::vector<uint8_t>& tactics) const override {
+    const TacticTable table = TacticTable::parse(tactics);
+    std::ostringstream out;
+    out << "{\"buckets\":[";
+    for (size_t b = 0; b < table.buckets.size(); ++b) out << (b ? "," : "") << table.buckets[b];
+    out << "],\"layers\":[";
+    for (size_t i = 0; i < table.gemms.size(); ++i) {
+      const GemmTactics& g = table.gemms[i];
+      out << (i ? "," : "") << "{\"op\":" << g.op << ",\"k\":" << g.key.k << ",\"n\":" << g.key.n << ",\"tactics\":[";
+      for (size_t b = 0; b < g.tactics.size(); ++b) {
+        std::string t = tacticJson(g.tactics[b]);
+        out << (b ? "," : "") << "{\"batch\":" << table.buckets[b] << ",\"rows\":" << g.rows[b] << "," << t.substr(1);
+      }
+      out << "]}";
+    }
+    out << "]}";
+    return out.str();
+  }
+
+  std::unique_ptr<Engine> load(const Plan& plan) override { return std::make_unique<CudaEngine>(device_, plan); }
+
+ private:
+  // The earlier build's tactics when they are cuda tactics for this cuBLASLt and precision (a
+  // timing cache entry from elsewhere is ignored, not an error: the build times afresh).
+  static TacticTable reusable(const BuildConfig& config) {
+    if (config.reuseTactics.empty()) return {};
+    try {
+      TacticTable earlier = TacticTable::parse(config.reuseTactics);
+      if (earlier.cublasLtVersion == cublasLtGetVersion() && earlier.precision == config.precision) return earlier;
+    } catch (const Error&) {
+    }
+    return {};
+  }
+
+  int device_;
+  DeviceInfo info_;
+  std::string key_;
+};
+
+}  // namespace
+
+BackendStatus status() {
+  BackendStatus s;
+  s.name = "cuda";
+  s.compiled = true;
+  std::string reason;
+  const int count = visibleDeviceCount(&reason);
+  s.available = count > 0;
+  s.reason = reason;
+  try {
+    s.version = libraryVersion();
+    for (int i = 0; i < count; ++i) s.devices.push_back(describeDevice(i));
+  } catch (const Error& e) {
+    s.available = false;
+    s.reason = e.what();
+  }
+  return s;
+}
+
+std::unique_ptr<Backend> create(int device) { return std::make_unique<CudaBackend>(device); }
+
+}  // namespace trtfarm::cuda

@@ -1,0 +1,72 @@
+// A loaded cuda plan: weights uploaded once, one activation arena planned once, one stream, and
+// the whole network (edge conversions, every op) captured as a CUDA graph per batch size on first
+// use and replayed after that. run() is serialized by a mutex: the arena is shared by all runs.
+#pragma once
+
+#include <cublasLt.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "../core/backend.h"
+#include "device_buffer.h"
+#include "lt_matmul.h"
+#include "memory_plan.h"
+#include "pinned_buffer.h"
+#include "tactics.h"
+
+namespace trtfarm::cuda {
+
+class CudaEngine : public Engine {
+ public:
+  CudaEngine(int device, const Plan& plan);
+  ~CudaEngine() override;
+
+  void run(int64_t batch, const std::vector<const float*>& inputs, const std::vector<float*>& outputs) override;
+
+  // The native benchmark's measurement: device time in ms of each of `reps` graph replays at
+  // `batch` (on whatever inputs the last run() left on the device), after a few warm-up replays.
+  std::vector<float> timeReplays(int64_t batch, int reps);
+
+ private:
+  struct Graph {
+    cudaGraphExec_t exec = nullptr;
+    std::vector<std::unique_ptr<LtMatmul>> matmuls;  // descriptors the captured matmuls were made from
+    uint64_t lastUse = 0;
+  };
+
+  void checkBatch(int64_t batch) const;
+  Graph& graphFor(int64_t batch);
+  void enqueue(int64_t batch, Graph& graph);
+  void enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph);
+  void enqueueMatMul(const Op& op, int64_t batch, Graph& graph);
+  void enqueueBinary(const Op& op, int64_t batch);
+  // The algorithm for `matmul`: the stored one when it still applies to this shape, else cuBLASLt's first choice.
+  cublasLtMatmulAlgo_t algorithmFor(const LtMatmul& matmul, const Tactic* tactic) const;
+  void* pointer(int32_t value) const;
+  void* edgeInput(size_t i) const;
+  void* edgeOutput(size_t i) const;
+
+  int device_;
+  Precision precision_;
+  DType type_;
+  BatchRange batch_;
+  Program program_;  // weight bytes dropped once uploaded
+  TacticTable tactics_;
+  MemoryPlan memory_;
+  cudaStream_t stream_ = nullptr;
+  cublasLtHandle_t lt_ = nullptr;
+  std::vector<DeviceBuffer> weights_;
+  DeviceBuffer arena_, workspace_;
+  std::vector<DeviceBuffer> edgeInputs_, edgeOutputs_;  // fp32 copies for 16-bit builds
+  std::vector<PinnedBuffer> stagedInputs_, stagedOutputs_;
+  std::map<int64_t, Graph> graphs_;
+  uint64_t uses_ = 0;
+  std::mutex mutex_;
+};
+
+}  // namespace trtfarm::cuda

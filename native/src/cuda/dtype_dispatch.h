@@ -1,0 +1,23 @@
+// Calls f(T{}) with the device element type that stores `type`.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include "../core/error.h"
+#include "../core/program.h"
+#include "../core/weights.h"
+
+namespace trtfarm::cuda {
+
+template <typename F>
+void withElementType(DType type, F&& f) {
+  switch (type) {
+    case DType::F32: f(float{}); return;
+    case DType::F16: f(__half{}); return;
+    case DType::BF16: f(__nv_bfloat16{}); return;
+  }
+  throw Error(ErrorCode::Plan, "unknown dtype " + std::to_string(static_cast<int>(type)));
+}
+
+}  // namespace trtfarm::cuda

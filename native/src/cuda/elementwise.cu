@@ -1,0 +1,120 @@
+// The small element-wise kernels: conversions at the network's edges, activations cuBLASLt
+// cannot fuse, broadcasting binary ops, and random fill for autotuning.
+#include <algorithm>
+
+#include "check.h"
+#include "dtype_dispatch.h"
+#include "element.cuh"
+#include "kernels.h"
+
+namespace trtfarm::cuda {
+namespace {
+
+constexpr int kThreads = 256;
+
+// Enough blocks to fill the GPU; grid-stride loops cover the rest.
+unsigned gridFor(int64_t count) {
+  const int64_t blocks = (count + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, 65535)));
+}
+
+template <typename S, typename D>
+__global__ void convertKernel(const S* __restrict__ src, D* __restrict__ dst, int64_t count) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < count; i += int64_t(gridDim.x) * blockDim.x)
+    dst[i] = fromFloat<D>(toFloat(src[i]));
+}
+
+template <typename T>
+__global__ void activationKernel(const T* src, T* dst, int64_t count, Activation act, float alpha) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < count; i += int64_t(gridDim.x) * blockDim.x)
+    dst[i] = fromFloat<T>(activate(toFloat(src[i]), act, alpha));
+}
+
+__device__ __forceinline__ float combine(BinaryOp op, float a, float b) {
+  switch (op) {
+    case BinaryOp::Sum: return a + b;
+    case BinaryOp::Prod: return a * b;
+    case BinaryOp::Sub: return a - b;
+    case BinaryOp::Max: return fmaxf(a, b);
+    case BinaryOp::Min: return fminf(a, b);
+  }
+  return a;
+}
+
+template <typename T>
+__global__ void binaryKernel(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ out, BinaryOp op,
+                             Broadcast shape) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < shape.count;
+       i += int64_t(gridDim.x) * blockDim.x) {
+    int64_t rest = i, ai = 0, bi = 0;
+    for (int d = shape.rank - 1; d >= 0; --d) {
+      const int64_t coord = rest % shape.dims[d];
+      rest /= shape.dims[d];
+      ai += coord * shape.aStrides[d];
+      bi += coord * shape.bStrides[d];
+    }
+    out[i] = fromFloat<T>(combine(op, toFloat(a[ai]), toFloat(b[bi])));
+  }
+}
+
+// A hash of the index (no state): the same seed gives the same data on every run.
+template <typename T>
+__global__ void fillRandomKernel(T* dst, int64_t count, uint32_t seed) {
+  for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < count; i += int64_t(gridDim.x) * blockDim.x) {
+    uint32_t h = static_cast<uint32_t>(i) * 0x9E3779B1u ^ seed;
+    h ^= h >> 16;
+    h *= 0x85EBCA6Bu;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35u;
+    h ^= h >> 16;
+    dst[i] = fromFloat<T>(static_cast<float>(h) * (2.0f / 4294967296.0f) - 1.0f);
+  }
+}
+
+}  // namespace
+
+void launchConvert(DType from, DType to, const void* src, void* dst, int64_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  withElementType(from, [&](auto s) {
+    withElementType(to, [&](auto d) {
+      using S = decltype(s);
+      using D = decltype(d);
+      convertKernel<S, D><<<gridFor(count), kThreads, 0, stream>>>(static_cast<const S*>(src), static_cast<D*>(dst),
+                                                                  count);
+    });
+  });
+  checkLaunch("convert kernel");
+}
+
+void launchActivation(DType type, const void* src, void* dst, int64_t count, Activation act, float alpha,
+                      cudaStream_t stream) {
+  if (count == 0) return;
+  withElementType(type, [&](auto t) {
+    using T = decltype(t);
+    activationKernel<T><<<gridFor(count), kThreads, 0, stream>>>(static_cast<const T*>(src), static_cast<T*>(dst),
+                                                                 count, act, alpha);
+  });
+  checkLaunch("activation kernel");
+}
+
+void launchBinary(DType type, BinaryOp op, const void* a, const void* b, void* out, const Broadcast& shape,
+                  cudaStream_t stream) {
+  if (shape.count == 0) return;
+  withElementType(type, [&](auto t) {
+    using T = decltype(t);
+    binaryKernel<T><<<gridFor(shape.count), kThreads, 0, stream>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                                   static_cast<T*>(out), op, shape);
+  });
+  checkLaunch("element-wise kernel");
+}
+
+void launchFillRandom(DType type, void* dst, int64_t count, uint32_t seed, cudaStream_t stream) {
+  if (count == 0) return;
+  withElementType(type, [&](auto t) {
+    using T = decltype(t);
+    fillRandomKernel<T><<<gridFor(count), kThreads, 0, stream>>>(static_cast<T*>(dst), count, seed);
+  });
+  checkLaunch("random fill kernel");
+}
+
+}  // namespace trtfarm::cuda

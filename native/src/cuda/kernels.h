@@ -1,0 +1,42 @@
+// Host-side launchers of the backend's own kernels. Every launcher enqueues on `stream` (so it
+// can be captured into a CUDA graph) and throws Error{Runtime} when the launch fails.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "../core/program.h"
+
+namespace trtfarm::cuda {
+
+// Element-wise dtype conversion (network inputs to the build precision and outputs back to fp32).
+void launchConvert(DType from, DType to, const void* src, void* dst, int64_t count, cudaStream_t stream);
+
+// dst[i] = act(src[i]); src may equal dst (the activation cuBLASLt cannot fuse, applied in place).
+void launchActivation(DType type, const void* src, void* dst, int64_t count, Activation act, float alpha,
+                      cudaStream_t stream);
+
+// Numpy broadcasting, resolved on the host: strides are 0 along an operand's size-1 dimensions.
+constexpr int kMaxRank = 8;
+struct Broadcast {
+  int rank = 0;
+  int64_t dims[kMaxRank] = {}, aStrides[kMaxRank] = {}, bStrides[kMaxRank] = {};
+  int64_t count = 0;
+};
+void launchBinary(DType type, BinaryOp op, const void* a, const void* b, void* out, const Broadcast& shape,
+                  cudaStream_t stream);
+
+// Deterministic pseudo-random values in [-1, 1): autotuning inputs (zeros would time too fast).
+void launchFillRandom(DType type, void* dst, int64_t count, uint32_t seed, cudaStream_t stream);
+
+// y[rows, n] = act(x[rows, k] · W[n, k]ᵀ + bias[n]) for few rows, streaming W with 16-byte loads
+// (the weight read is the whole cost at small batch). Variant v gives each warp 2^v output
+// features, trading W-load parallelism for reuse of the x loads.
+constexpr int kGemvVariants = 3;
+constexpr int64_t kGemvMaxRows = 16;
+bool gemvSupports(DType type, int64_t rows, int64_t k);
+void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
+                int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream);
+
+}  // namespace trtfarm::cuda
