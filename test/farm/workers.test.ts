@@ -124,6 +124,7 @@ describe('workers', () => {
     try {
       const first = await farm.spawnWorker();
       await farm.waitForWorkers(1);
+      const queue = await farm.cpuQueue('build');
       const ids: string[] = [];
       for (let n = 11; n <= 13; n++) ids.push((await farm.post('/v1/builds', smallBuild(n))).json().id);
       await waitFor('a build to be active', async () => {
@@ -134,7 +135,6 @@ describe('workers', () => {
       const exit = await first.exited;
       assert.equal(exit.code, 0, first.log);
 
-      const queue = await farm.cpuQueue('build');
       const counts = await queue.getJobCounts('completed', 'waiting', 'active', 'failed');
       assert.deepEqual(counts, { completed: 1, waiting: 2, active: 0, failed: 0 }, 'the active build finished before exit');
 
