@@ -56,6 +56,13 @@ describe('ONNX import', () => {
     assert.deepEqual(Array.from(fc.weights), [1, 4, 2, 5, 3, 6]);
   });
 
+  it('treats a graph input that is also an initializer as a constant', () => {
+    const graph = gemmGraph();
+    const network = onnxToNetwork(onnxModel({ ...graph, inputs: [...graph.inputs, { name: 'W', shape: [3, 2] }] }));
+    assert.deepEqual(network.inputs, [{ name: 'x', shape: [-1, 2] }]);
+    assert.deepEqual(network.layers.map((layer) => layer.type), ['fullyConnected']);
+  });
+
   it('reads float16 initializers from int32_data and from raw_data exactly', () => {
     const values = [0.5, -2, 65504, 2 ** -14, -0.099975586, 1];
     for (const encoding of ['float16', 'float16-raw', 'raw'] as const) {
