@@ -35,6 +35,10 @@ export interface RandomNetworkOptions {
   blocks?: Block[]; // forced blocks (cycled); random otherwise
 }
 
+// A layer without its name (the builder names it); distributes over the LayerSpec union.
+type WithoutName<T> = T extends unknown ? Omit<T, 'name'> : never;
+type LayerBody = WithoutName<LayerSpec>;
+
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = <T>(rng: Rng, items: readonly T[]) => items[Math.floor(rng() * items.length)];
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -63,7 +67,7 @@ class NetworkBuilder {
   }
 
   // Adds a layer reading `inputs` (the current tensor by default, sometimes left implicit).
-  add(layer: Omit<LayerSpec, 'name' | 'inputs'> & { inputs?: string[] }, shape: number[]): string {
+  add(layer: LayerBody, shape: number[]): string {
     const name = this.name(layer.type);
     const previous = this.layers[this.layers.length - 1];
     const implicit = layer.inputs === undefined && (previous === undefined || previous.name === this.current);
