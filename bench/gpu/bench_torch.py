@@ -1,0 +1,104 @@
+"""PyTorch's side of bench/gpu/run.sh, on the weights engine_bench wrote, in the same run.
+
+Per precision and batch: the 4-layer MLP eagerly (F.linear + relu) and replayed as a CUDA graph,
+and one layer's matrix product through torch.matmul (cuBLAS) for the TFLOP/s ceiling; the
+device-to-device copy bandwidth; and the accuracy at batch 8 of the engine's outputs and of
+PyTorch's against float64 on the same (precision-rounded) weights. Writes OUTDIR/torch.jsonl.
+"""
+import json
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+WIDTH, LAYERS, BATCHES = 4096, 4, [1, 8, 64, 256, 1024, 4096]
+DTYPES = {"fp32": torch.float32, "tf32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def median_us(fn, reps=50, warmup=5):
+    for _ in range(warmup):
+        fn()
+    start = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
+    stop = [torch.cuda.Event(enable_timing=True) for _ in range(reps)]
+    for i in range(reps):
+        start[i].record()
+        fn()
+        stop[i].record()
+    torch.cuda.synchronize()
+    return float(np.median([s.elapsed_time(e) for s, e in zip(start, stop)]) * 1000)
+
+
+def copy_bandwidth():
+    """GB/s of a 1 GiB device-to-device copy, counting bytes read plus bytes written."""
+    src = torch.empty(256 << 20, dtype=torch.float32, device="cuda").uniform_()
+    dst = torch.empty_like(src)
+    us = median_us(lambda: dst.copy_(src), reps=20)
+    return 2 * src.numel() * 4 / (us * 1e-6) / 1e9
+
+
+def load_weights(path):
+    raw = np.fromfile(path, dtype=np.float32)
+    layers, at = [], 0
+    for _ in range(LAYERS):
+        w = raw[at:at + WIDTH * WIDTH].reshape(WIDTH, WIDTH)
+        at += WIDTH * WIDTH
+        b = raw[at:at + WIDTH]
+        at += WIDTH
+        layers.append((torch.from_numpy(w.copy()).cuda(), torch.from_numpy(b.copy()).cuda()))
+    return layers
+
+
+def forward(x, layers):
+    for w, b in layers:
+        x = torch.relu(F.linear(x, w, b))
+    return x
+
+
+def rel_error(got, want):
+    return float(torch.linalg.norm(got.double() - want) / torch.linalg.norm(want))
+
+
+def main(out_dir):
+    rows = []
+    copy = copy_bandwidth()
+    rows.append({"kind": "device", "name": torch.cuda.get_device_name(), "copy_gbps": copy,
+                 "torch": torch.__version__, "cuda": torch.version.cuda})
+    print(f"{torch.cuda.get_device_name()}: copy {copy:.0f} GB/s")
+    fp32_layers = load_weights(f"{out_dir}/weights.bin")
+    x8 = torch.from_numpy(np.fromfile(f"{out_dir}/in_b8.bin", dtype=np.float32).reshape(8, WIDTH)).cuda()
+    for name, dtype in DTYPES.items():
+        torch.backends.cuda.matmul.allow_tf32 = name == "tf32"
+        layers = [(w.to(dtype), b.to(dtype)) for w, b in fp32_layers]
+        # Accuracy: float64 on the weights as this precision stores them.
+        reference = forward(x8.to(dtype).double(), [(w.double(), b.double()) for w, b in layers])
+        ours = torch.from_numpy(np.fromfile(f"{out_dir}/out_{name}_b8.bin", dtype=np.float32).reshape(8, WIDTH)).cuda()
+        theirs = forward(x8.to(dtype), layers)
+        rows.append({"kind": "accuracy", "precision": name, "engine_vs_fp64": rel_error(ours, reference),
+                     "torch_vs_fp64": rel_error(theirs, reference), "engine_vs_torch": rel_error(ours, theirs.double())})
+        for batch in BATCHES:
+            x = torch.empty(batch, WIDTH, device="cuda", dtype=dtype).uniform_(-1, 1)
+            eager = median_us(lambda: forward(x, layers))
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(3):
+                    forward(x, layers)
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                forward(x, layers)
+            graphed = median_us(graph.replay)
+            w0 = layers[0][0]
+            matmul = median_us(lambda: torch.matmul(x, w0.t()))
+            rows.append({"kind": "torch", "precision": name, "batch": batch, "eager_us": eager, "graph_us": graphed,
+                         "matmul_us": matmul})
+            print(f"  {name} batch {batch:5d}: eager {eager:9.1f} us  graph {graphed:9.1f} us  matmul {matmul:8.1f} us")
+            del graph
+    with open(f"{out_dir}/torch.jsonl", "w") as f:
+        for row in rows:
+            f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
