@@ -15,7 +15,7 @@ export function broadcast(a: readonly number[], b: readonly number[]): number[] 
 }
 
 // Leading 1s up to `rank` (numpy aligns shapes of different ranks on the right).
-export function padRank(shape: readonly number[], rank: number): number[] {
+function padRank(shape: readonly number[], rank: number): number[] {
   return [...Array<number>(Math.max(0, rank - shape.length)).fill(1), ...shape];
 }
 
