@@ -6,6 +6,7 @@ namespace trtfarm::tensorrt {
 
 void BuildProgress::phaseStart(char const* phaseName, char const* parentPhase, int32_t nbSteps) noexcept {
   if (parentPhase != nullptr) return;
+  std::lock_guard<std::mutex> lock(mutex_);
   try {
     topPhase_ = phaseName;
   } catch (...) {
@@ -16,6 +17,7 @@ void BuildProgress::phaseStart(char const* phaseName, char const* parentPhase, i
 }
 
 bool BuildProgress::stepComplete(char const* phaseName, int32_t step) noexcept {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (topSteps_ > 0 && topPhase_ == phaseName) {
     report(std::min(1.0, static_cast<double>(step + 1) / topSteps_), phaseName);
   }
@@ -23,6 +25,7 @@ bool BuildProgress::stepComplete(char const* phaseName, int32_t step) noexcept {
 }
 
 void BuildProgress::phaseFinish(char const* phaseName) noexcept {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (topPhase_ == phaseName) topSteps_ = 0;
 }
 

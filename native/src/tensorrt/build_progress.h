@@ -1,9 +1,11 @@
 // Forwards TensorRT's build phases to trtfarm's ProgressFn, so a build job's progress moves
-// while TensorRT times tactics (the long part of a build).
+// while TensorRT times tactics (the long part of a build). TensorRT may call it from several
+// internal threads, hence the mutex.
 #pragma once
 
 #include <NvInfer.h>
 
+#include <mutex>
 #include <string>
 
 #include "../core/backend.h"
@@ -22,6 +24,7 @@ class BuildProgress : public nvinfer1::IProgressMonitor {
   void report(double fraction, char const* stage) noexcept;
 
   const ProgressFn& progress_;
+  std::mutex mutex_;
   // Only top-level phases move the fraction; nested ones would make it jump back and forth.
   std::string topPhase_;
   int32_t topSteps_ = 0;
