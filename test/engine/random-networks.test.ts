@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { engine } from '../../shared/engine/addon.js';
-import type { Precision } from '../../shared/network/spec.js';
-import { BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
+import type { NetworkSpec, Precision } from '../../shared/network/spec.js';
+import { ACTIVATIONS, BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
 import { referenceOutputs, scaledError } from '../helpers/reference.js';
 
 // The cpu backend computes in fp32; fp16/bf16 plans hold weights rounded to 16 bits.
@@ -45,6 +45,24 @@ test('every block kind, 2-D and 4-D inputs, static and dynamic batch, fp32 vs th
         const rn = randomNetwork(rng, { depth: 1 + (seed % 4), rank, dynamic, blocks: [block] });
         await checkAgainstReference(seed, 'fp32', rn);
       }
+});
+
+test('every activation, fused into a Gemm and standalone, at its documented semantics', async () => {
+  for (const kind of ACTIVATIONS)
+    for (const alpha of kind === 'leakyRelu' ? [undefined, 0.2] : [undefined]) {
+      const rng = seededRng(77);
+      const network: NetworkSpec = {
+        inputs: [{ name: 'x', shape: [-1, 7] }],
+        layers: [
+          { name: 'fc', type: 'fullyConnected', outputs: 5, weights: randomData(rng, 35, 1.5) },
+          { name: 'fused', type: 'activation', kind, alpha },
+          { name: 'square', type: 'elementWise', inputs: ['fused', 'fc'], op: 'prod' },
+          { name: 'alone', type: 'activation', kind, alpha },
+        ],
+      };
+      const profile = { x: { min: [1, 7], opt: [3, 7], max: [9, 7] } };
+      await checkAgainstReference(77, 'fp32', { network, profile, batches: [1, 9], blocks: ['activation'] });
+    }
 });
 
 test('random networks of depth 1 to 4 at every precision vs the float64 reference', async () => {
