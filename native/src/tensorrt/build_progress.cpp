@@ -31,8 +31,9 @@ void BuildProgress::phaseFinish(char const* phaseName) noexcept {
 
 void BuildProgress::report(double fraction, char const* stage) noexcept {
   if (!progress_) return;
+  reported_ = std::max(reported_, fraction);
   try {
-    progress_(fraction, stage);
+    progress_(reported_, stage);
   } catch (...) {
     // TensorRT calls us through noexcept; a failing progress sink must not end the build.
   }

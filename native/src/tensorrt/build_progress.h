@@ -28,6 +28,9 @@ class BuildProgress : public nvinfer1::IProgressMonitor {
   // Only top-level phases move the fraction; nested ones would make it jump back and forth.
   std::string topPhase_;
   int32_t topSteps_ = 0;
+  // TensorRT's phase list is undocumented and may hold several top-level phases: the reported
+  // fraction never goes back, so a job's progress only grows.
+  double reported_ = 0.0;
 };
 
 }  // namespace trtfarm::tensorrt

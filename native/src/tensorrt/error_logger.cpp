@@ -6,6 +6,8 @@ namespace {
 // Per thread, because builds and runs on different threads each want their own errors;
 // TensorRT reports an API call's errors on the thread that made the call.
 thread_local std::string collected;
+// Errors TensorRT logs on its own worker threads are never taken: the cap keeps them from growing.
+constexpr size_t kMaxCollected = 4096;
 
 }  // namespace
 
@@ -16,6 +18,7 @@ ErrorLogger& ErrorLogger::instance() {
 
 void ErrorLogger::log(Severity severity, nvinfer1::AsciiChar const* message) noexcept {
   if (severity != Severity::kERROR && severity != Severity::kINTERNAL_ERROR) return;
+  if (collected.size() >= kMaxCollected) return;
   try {
     if (!collected.empty()) collected += "; ";
     collected += message;
