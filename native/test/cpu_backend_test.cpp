@@ -119,7 +119,7 @@ double refActivate(double x, Activation act, double alpha) {
     case Activation::Relu: return x > 0 ? x : 0;
     case Activation::Sigmoid: return 1 / (1 + std::exp(-x));
     case Activation::Tanh: return std::tanh(x);
-    case Activation::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
+    case Activation::Gelu: return 0.5 * x * std::erfc(-x / std::sqrt(2.0));  // = 1 + erf, without its cancellation
     case Activation::LeakyRelu: return x > 0 ? x : alpha * x;
   }
   return x;
@@ -394,6 +394,31 @@ void unaryAppliesEveryActivation() {
   }
 }
 
+// The vectorized sigmoid, tanh and gelu element by element over a wide range, relative to each
+// value however small (the tails of sigmoid and gelu included), and NaN kept NaN.
+void activationsAreAccurateOverAWideRange() {
+  std::vector<float> x;
+  for (int i = -4000; i <= 4000; ++i) x.push_back(i * 0.01f);
+  for (float v : {0.0f, 1e-20f, -1e-20f, 1e-5f, -1e-5f, 0.6249f, 0.6251f, -0.6251f, 1e-3f}) x.push_back(v);
+  x.push_back(std::nanf(""));
+  for (Activation act : {Activation::Sigmoid, Activation::Tanh, Activation::Gelu}) {
+    ProgramMaker m;
+    const Dims shape{static_cast<int64_t>(x.size())};
+    const int32_t in = m.input(shape);
+    m.output(m.op(Op::Kind::Unary, {in}, shape, [&](Op& op) { op.activation = act; }));
+    const auto got = run(*load(m.p), m.p, 1, {x})[0];
+    double worst = 0;
+    for (size_t i = 0; i + 1 < x.size(); ++i) {
+      const double want = refActivate(x[i], act, 0);
+      const double err = std::fabs(got[i] - want);
+      if (err > 1e-30) worst = std::max(worst, err / std::fabs(want));
+    }
+    std::printf("     activation %d: worst relative error %.2e\n", static_cast<int>(act), worst);
+    CHECK(worst < 1e-6);
+    CHECK(std::isnan(got.back()));
+  }
+}
+
 // Reshapes alias their input: outputs that are aliases of inputs and of intermediates, an
 // intermediate read again after later layers (its buffer must not be reused too early).
 void aliasesAndLongLivedValuesKeepTheirData() {
@@ -481,6 +506,7 @@ int main() {
   test("matmul handles transposes, broadcast and vectors", matmulHandlesTransposesBroadcastAndVectors);
   test("binary ops broadcast", binaryBroadcastsEveryOp);
   test("unary applies every activation", unaryAppliesEveryActivation);
+  test("activations are accurate over a wide range", activationsAreAccurateOverAWideRange);
   test("aliases and long-lived values keep their data", aliasesAndLongLivedValuesKeepTheirData);
   test("fp16 and bf16 weights are widened", reducedPrecisionWeightsAreWidened);
   test("results are deterministic across batches and concurrent runs", resultsAreDeterministicAcrossBatchesAndConcurrentRuns);
