@@ -1,5 +1,6 @@
-// What the routes share: one Redis connection, one Queue and one QueueEvents per queue name
-// (created on first use and kept: a QueueEvents per request would cost a connection each),
+// What the routes share: one Redis connection, one Queue and one job watcher (QueueEvents)
+// per queue name (created on first use and kept: a QueueEvents per request would cost a
+// connection each),
 // the plan store, and short-lived caches of the worker list and of plan metas.
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import type { WorkerRecord } from '../shared/queue/worker-record.js';
 import { FsPlanStore } from '../shared/store/fs-plan-store.js';
 import type { PlanMeta } from '../shared/store/plan-meta.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
+import { JobWatcher, type JobWatch } from './job-watcher.js';
 
 // Long enough to spare Redis a read per request under load, short enough that a worker
 // that just started is used at once for practical purposes.
@@ -22,7 +24,7 @@ export class FarmServices {
   readonly store: PlanStore;
   readonly directory: WorkerDirectory;
   private readonly queues = new Map<string, Queue>();
-  private readonly events = new Map<string, Promise<QueueEvents>>();
+  private readonly watchers = new Map<string, Promise<JobWatcher>>();
   private readonly eventConnections: Redis[] = [];
   // Plans never change (content-addressed), so their metas can be kept.
   private readonly metas = new LRUCache<string, PlanMeta>({ max: 10_000 });
@@ -44,20 +46,28 @@ export class FarmServices {
     return queue;
   }
 
-  queueEvents(name: string): Promise<QueueEvents> {
-    let events = this.events.get(name);
-    if (!events) {
-      // Its own connection: it blocks reading the event stream. BullMQ leaves a connection it
-      // was given open, so close() quits it.
-      const connection = this.redis.duplicate();
-      this.eventConnections.push(connection);
-      const created = new QueueEvents(name, { connection, prefix: this.config.queuePrefix });
-      // Every waiting request adds a listener for its job.
-      created.setMaxListeners(0);
-      events = created.waitUntilReady().then(() => created);
-      this.events.set(name, events);
+  // Registers a watch for a job's finish; call before adding the job.
+  async watchJob(queueName: string, jobId: string, timeoutMs: number): Promise<JobWatch> {
+    let watcher = this.watchers.get(queueName);
+    if (!watcher) {
+      watcher = this.startWatcher(queueName);
+      this.watchers.set(queueName, watcher);
     }
-    return events;
+    return (await watcher).watch(jobId, timeoutMs);
+  }
+
+  private async startWatcher(queueName: string): Promise<JobWatcher> {
+    // Read the event stream from its current end, taken now: a QueueEvents that starts at '$'
+    // would miss whatever is added between now and its first blocking read.
+    const stream = `${this.config.queuePrefix}:${queueName}:events`;
+    const [last] = await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+    // Its own connection: it blocks reading the stream. BullMQ leaves a connection it was
+    // given open, so close() quits it.
+    const connection = this.redis.duplicate();
+    this.eventConnections.push(connection);
+    const events = new QueueEvents(queueName, { connection, prefix: this.config.queuePrefix, lastEventId: last?.[0] ?? '0-0' });
+    await events.waitUntilReady();
+    return new JobWatcher(events);
   }
 
   liveWorkers(): Promise<WorkerRecord[]> {
@@ -78,7 +88,7 @@ export class FarmServices {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.events.values()].map(async (events) => (await events).close()));
+    await Promise.all([...this.watchers.values()].map(async (watcher) => (await watcher).close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await Promise.all([this.redis, ...this.eventConnections].map((connection) => connection.quit()));
   }

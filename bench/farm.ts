@@ -5,6 +5,7 @@
 import { QueueEvents, Queue } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ import { engine } from '../shared/engine/addon.js';
 import { LocalRedis } from '../shared/queue/local-redis.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CONCURRENCIES = [1, 8, 32, 64];
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? '1,8,32,64').split(',').map(Number);
 const SECONDS_PER_POINT = Number(process.env.BENCH_SECONDS ?? 4);
 
 interface Point {
@@ -93,11 +94,24 @@ while (!plan) {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const inferBody = JSON.stringify({ plan, inputs: { x: { shape: [1, 3, 4, 5], data: Array.from({ length: 60 }, (_, i) => i) } } });
-const viaRest = async () => {
-  const answer = await fetch(`${base}/v1/infer?wait=30000`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: inferBody });
-  const body = await answer.json();
-  if (body.outputs?.fc?.data?.[0] !== 1770) throw new Error(`unexpected answer ${answer.status}: ${JSON.stringify(body)}`);
-};
+// node:http with keep-alive rather than fetch: the client shares the API's cores, and is the
+// lighter of the two.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const viaRest = () =>
+  new Promise<void>((resolve, reject) => {
+    const request = http.request(`${base}/v1/infer?wait=30000`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (answer) => {
+      let text = '';
+      answer.setEncoding('utf8');
+      answer.on('data', (chunk: string) => (text += chunk));
+      answer.on('end', () => {
+        const body = JSON.parse(text);
+        if (body.outputs?.fc?.data?.[0] === 1770) resolve();
+        else reject(new Error(`unexpected answer ${answer.statusCode}: ${text}`));
+      });
+    });
+    request.on('error', reject);
+    request.end(inferBody);
+  });
 
 const rawQueueName = 'bench-raw';
 const rawWorker = await startChild(['bench/farm-raw-worker.ts', redisUrl, prefix, rawQueueName, String(config.inferConcurrency)], env, 'raw worker ready');
@@ -105,6 +119,7 @@ const { hostname, port } = new URL(redisUrl);
 const rawQueue = new Queue(rawQueueName, { connection: { host: hostname, port: Number(port) }, prefix });
 const rawEvents = new QueueEvents(rawQueueName, { connection: { host: hostname, port: Number(port) }, prefix });
 rawEvents.setMaxListeners(0);
+rawQueue.setMaxListeners(0);
 await rawEvents.waitUntilReady();
 const viaRawBullmq = async () => {
   const job = await rawQueue.add('noop', { plan, inputs: {} }, { removeOnComplete: { age: 600, count: 10_000 } });
@@ -122,7 +137,8 @@ for (const concurrency of CONCURRENCIES) {
   process.stdout.write(`${rows.at(-1)}\n`);
 }
 
-const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+// The load average tells whether other work on the machine shared its cores during the run.
+const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load average ${os.loadavg()[0].toFixed(1)} at the end`;
 const table = [
   `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
   '',
@@ -141,6 +157,7 @@ await appendFile(path.join(ROOT, 'bench', 'results-farm.md'), `\n${table}`);
 await rawEvents.close();
 await rawQueue.obliterate({ force: true });
 await rawQueue.close();
+agent.destroy();
 await Promise.all([stopChild(worker), stopChild(rawWorker)]);
 await app.close();
 await redis?.stop();

@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
   // Workers: memory kept for loaded engines, inference jobs run at once, liveness.
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
-  TRTFARM_INFER_CONCURRENCY: positiveInt.default(8),
+  TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
   TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
   // BullMQ's lock on an active job and how often stalled jobs are looked for: a worker that
   // dies mid-job has its job taken over after about lockDuration.

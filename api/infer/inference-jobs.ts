@@ -1,5 +1,5 @@
-// Submitting an inference and reading its state, shared by the v1 and v2 routes. An infer
-// id names its queue (`<class>.<uuid>`) so that reading it back needs no lookup.
+// Running an inference and reading its state, shared by the v1 and v2 routes. An infer id
+// names its queue (`<class>.<uuid>`) so that reading it back needs no lookup.
 import type { Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 
@@ -14,22 +14,29 @@ import type { InferStatus } from '../schemas/infer.js';
 
 type InferJob = Job<InferJobData, InferJobResult>;
 
-export async function submitInference(farm: FarmServices, meta: PlanMeta, inputs: Record<string, WireTensor>): Promise<InferJob> {
+// Enqueues the inference and waits up to waitMs for it to finish.
+export async function runInference(
+  farm: FarmServices,
+  meta: PlanMeta,
+  inputs: Record<string, WireTensor>,
+  waitMs: number,
+): Promise<InferStatus> {
   checkInferRoute(await farm.liveWorkers(), meta.compatKey);
+  const name = queueName('infer', meta.compatKey);
   const id = `${queueClass(meta.compatKey)}.${randomUUID()}`;
-  return farm.queue(queueName('infer', meta.compatKey)).add('infer', { plan: meta.id, inputs }, { ...inferJobOptions, jobId: id });
-}
-
-// The job's state after waiting up to waitMs for it to finish.
-export async function awaitInference(farm: FarmServices, job: InferJob, waitMs: number): Promise<InferStatus> {
-  if (waitMs === 0) return { id: job.id!, status: 'queued' };
-  const events = await farm.queueEvents(job.queueName);
+  const watch = waitMs > 0 ? await farm.watchJob(name, id, waitMs) : undefined;
   try {
-    return completed(job.id!, await job.waitUntilFinished(events, waitMs));
-  } catch {
-    // Failed, or still running after waitMs: the stored job says which.
-    return inferStatus((await farm.queue(job.queueName).getJob(job.id!)) ?? job);
+    await farm.queue(name).add('infer', { plan: meta.id, inputs }, { ...inferJobOptions, jobId: id });
+  } catch (error) {
+    watch?.cancel();
+    throw error;
   }
+  if (!watch) return { id, status: 'queued' };
+  const outcome = await watch.outcome;
+  if (outcome.state === 'completed') return completed(id, outcome.returnvalue as InferJobResult);
+  if (outcome.state === 'failed') return { id, status: 'failed', error: { message: outcome.failedReason } };
+  const job = await findInference(farm, id);
+  return job ? inferStatus(job) : { id, status: 'queued' };
 }
 
 export async function findInference(farm: FarmServices, id: string): Promise<InferJob | undefined> {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { HttpError } from '../http-error.js';
 import { checkInputs } from '../infer/check-inputs.js';
-import { awaitInference, findInference, inferStatus, submitInference } from '../infer/inference-jobs.js';
+import { findInference, inferStatus, runInference } from '../infer/inference-jobs.js';
 import { errorSchema } from '../schemas/common.js';
 import { inferIdParamsSchema, inferQuerySchema, inferRequestSchema, inferStatusSchema } from '../schemas/infer.js';
 
@@ -27,8 +27,7 @@ export const inferRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const meta = await farm.planMeta(request.body.plan);
       if (!meta) throw new HttpError(404, `no plan ${request.body.plan}`);
-      const job = await submitInference(farm, meta, checkInputs(meta, request.body.inputs));
-      const status = await awaitInference(farm, job, Math.min(request.query.wait, farm.config.maxWaitMs));
+      const status = await runInference(farm, meta, checkInputs(meta, request.body.inputs), Math.min(request.query.wait, farm.config.maxWaitMs));
       return reply.code(status.status === 'completed' || status.status === 'failed' ? 200 : 202).send(status);
     },
   );

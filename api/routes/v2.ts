@@ -7,7 +7,7 @@ import { ValidationError } from '../../shared/network/validation-error.js';
 import type { FarmServices } from '../farm-services.js';
 import { HttpError } from '../http-error.js';
 import { checkInputs } from '../infer/check-inputs.js';
-import { awaitInference, submitInference } from '../infer/inference-jobs.js';
+import { runInference } from '../infer/inference-jobs.js';
 import { errorSchema, planParamsSchema } from '../schemas/common.js';
 import { v2InferRequestSchema, v2InferResponseSchema, v2ModelMetadataSchema } from '../schemas/v2.js';
 
@@ -66,11 +66,10 @@ export const v2Routes: FastifyPluginAsyncZod = async (app) => {
       const unknown = wanted.filter((name) => !meta.outputs.some((output) => output.name === name));
       if (unknown.length > 0) throw new ValidationError(`outputs: the plan has no output ${unknown.map((n) => JSON.stringify(n)).join(', ')}`);
 
-      const job = await submitInference(farm, meta, checkInputs(meta, inputs));
-      const status = await awaitInference(farm, job, farm.config.maxWaitMs);
+      const status = await runInference(farm, meta, checkInputs(meta, inputs), farm.config.maxWaitMs);
       if (status.status === 'failed') throw new HttpError(500, status.error?.message ?? 'inference failed');
       if (status.status !== 'completed' || !status.outputs) {
-        throw new HttpError(504, `inference ${job.id} did not finish within ${farm.config.maxWaitMs} ms; GET /v1/infer/${job.id} has it later`);
+        throw new HttpError(504, `inference ${status.id} did not finish within ${farm.config.maxWaitMs} ms; GET /v1/infer/${status.id} has it later`);
       }
       const outputs = status.outputs;
       return {
