@@ -3,11 +3,12 @@
 #include <cstring>
 
 #include "activation.h"
+#include "binary.h"
 #include "core/error.h"
 #include "core/half.h"
-#include "elementwise.h"
-#include "gemm.h"
 #include "dims.h"
+#include "gemm.h"
+#include "matmul.h"
 
 namespace trtfarm::cpu {
 
