@@ -1,0 +1,79 @@
+// `npm start` (bin/farm.ts) as a user runs it: one line with the URL, the seed through real
+// HTTP, and a clean stop on SIGTERM that leaves Redis's AOF behind; without redis-server on
+// PATH it says how to install it.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+import { seedFullyConnected, seedInput } from './seed.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function startFarm(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/farm.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('npm start', () => {
+  it('starts redis, a cpu worker and the API, serves the seed, and stops cleanly on SIGTERM', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
+    const { REDIS_URL: _ignored, ...env } = process.env;
+    const farm = startFarm({ ...env, PORT: '0', TRTFARM_DATA_DIR: dataDir });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!farm.output().stdout.includes('\n')) {
+        assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
+        await sleep(100);
+      }
+      const lines = farm.output().stdout.trim().split('\n');
+      assert.equal(lines.length, 1);
+      const url = lines[0].match(/http:\/\/[\d.]+:\d+/)?.[0];
+      assert.ok(url, lines[0]);
+
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
+      const post = (route: string, body: unknown) =>
+        fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const { id } = await (await post('/v1/builds', seedFullyConnected)).json();
+      let plan: string | undefined;
+      while (!plan) {
+        plan = (await (await fetch(`${url}/v1/builds/${id}`)).json()).plan?.id;
+        await sleep(50);
+      }
+      const answer = await (await post('/v1/infer?wait=10000', { plan, inputs: { x: seedInput } })).json();
+      assert.deepEqual(answer.outputs.fc.data, [1770, -1770]);
+
+      farm.child.kill('SIGTERM');
+      assert.equal(await farm.exited, 0, farm.output().stderr);
+      assert.ok((await readdir(path.join(dataDir, 'redis', 'appendonlydir'))).some((name) => name.endsWith('.aof')));
+      assert.ok(existsSync(path.join(dataDir, 'logs', 'worker-cpu.log')));
+      // Every child is gone: the API's port no longer answers.
+      await assert.rejects(fetch(`${url}/healthz`));
+    } finally {
+      farm.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says how to install redis-server when it is not on PATH, and exits 1', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
+    const { REDIS_URL: _ignored, ...env } = process.env;
+    const farm = startFarm({ ...env, PATH: '/nonexistent', TRTFARM_DATA_DIR: dataDir });
+    try {
+      assert.equal(await farm.exited, 1);
+      assert.match(farm.output().stderr, /redis-server was not found on PATH.*apt-get install -y redis-server/s);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
