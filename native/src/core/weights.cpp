@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "error.h"
 #include "half.h"
@@ -28,10 +29,12 @@ Weights makeWeights(const Dims& shape, const std::vector<float>& values, DType d
   for (size_t i = 0; i < values.size(); ++i) {
     const uint16_t h = dtype == DType::F16 ? floatToHalf(values[i]) : floatToBf16(values[i]);
     // Rounding a finite weight to infinity would silently poison every output.
-    if ((h & 0x7fffu) >= (dtype == DType::F16 ? 0x7c00u : 0x7f80u) && std::isfinite(values[i]))
-      throw Error(ErrorCode::Network, "the value " + std::to_string(values[i]) + " in a " + formatDims(shape) +
-                                          " weight tensor is outside the " + (dtype == DType::F16 ? "fp16" : "bf16") +
-                                          " range; build with a wider precision");
+    if ((h & 0x7fffu) >= (dtype == DType::F16 ? 0x7c00u : 0x7f80u) && std::isfinite(values[i])) {
+      std::ostringstream message;
+      message << "the value " << values[i] << " in a " << formatDims(shape) << " weight tensor is outside the "
+              << (dtype == DType::F16 ? "fp16" : "bf16") << " range; build with a wider precision";
+      throw Error(ErrorCode::Network, message.str());
+    }
     w.bytes[2 * i] = static_cast<uint8_t>(h & 0xff);
     w.bytes[2 * i + 1] = static_cast<uint8_t>(h >> 8);
   }
