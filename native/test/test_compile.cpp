@@ -83,6 +83,17 @@ void constantSubgraphsFold() {
   CHECK(w[0] == 1 && w[60] == 0);
 }
 
+void foldingThatOverflowsRefused() {
+  NetworkSpec net = seed::matrixMultiply();
+  net.layers[1].values[5] = 3e38f;
+  LayerSpec square = makeLayer("square", LayerType::ElementWise);
+  square.inputs = std::vector<std::string>{"w", "w"};
+  square.op = BinaryOp::Prod;
+  net.layers.insert(net.layers.begin() + 2, square);
+  net.layers[3].inputs = std::vector<std::string>{"flat", "square"};
+  CHECK_THROWS(Network, "layer 'square' computes a non-finite value from constants", compile(net));
+}
+
 void weightsStoredInBuildPrecision() {
   for (Precision precision : {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16}) {
     const Program p = compile(seed::fullyConnected(), precision);
@@ -126,6 +137,7 @@ int main() {
   seedFormsCompileToOneGemm();
   matMulWithoutTransposeIsTransposedIntoGemmWeights();
   constantSubgraphsFold();
+  foldingThatOverflowsRefused();
   weightsStoredInBuildPrecision();
   weightsBeyondFp16RangeRefused();
   unfusableOpsStay();

@@ -1,4 +1,7 @@
+#include <cmath>
+
 #include "const_eval.h"
+#include "error.h"
 #include "passes.h"
 #include "weights.h"
 
@@ -22,6 +25,9 @@ void foldConstants(Program& program) {
     for (const HostTensor& t : operands) pointers.push_back(&t);
     Value& out = program.values[op.output];
     const HostTensor result = evaluateOp(op, pointers, program, out.shape);
+    for (float v : result.data)
+      if (!std::isfinite(v))
+        throw Error(ErrorCode::Network, "layer '" + out.name + "' computes a non-finite value from constants (overflow)");
     program.weights.push_back(makeWeights(out.shape, result.data));
     out.constant = static_cast<int32_t>(program.weights.size()) - 1;
   }
