@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 import { engine, isEngineError } from '../../shared/engine/addon.js';
 import type { BuildOptions, NetworkSpec } from '../../shared/network/spec.js';
-import { seedFullyConnected, seedMatrixMultiply } from '../helpers/seed.js';
+import { seedFullyConnected, seedMatrixMultiply, seedWeights } from '../helpers/seed.js';
 
 const fp32: BuildOptions = { precision: 'fp32', backend: 'cpu' };
 
@@ -60,7 +60,7 @@ test('profile errors: missing, other dims differing, min ≤ opt ≤ max, unknow
 
 test('wrongly typed fields are refused by name', () => {
   const fc = seedFullyConnected();
-  rejects({ ...fc, layers: [{ ...fc.layers[0], weights: Array.from(fc.layers[0].type === 'fullyConnected' ? fc.layers[0].weights : []) }] }, fp32, /layer 0 'fc': weights must be a Float32Array/);
+  rejects({ ...fc, layers: [{ ...fc.layers[0], weights: Array.from(seedWeights()) }] }, fp32, /layer 0 'fc': weights must be a Float32Array/);
   rejects({ ...fc, layers: [{ ...fc.layers[0], type: 'convolution' }] }, fp32, /type 'convolution' is not one of: activation, constant, elementWise, fullyConnected, matrixMultiply, reshape/);
   rejects(fc, { ...fp32, precision: 'fp64' }, /precision 'fp64' is not one of: fp32, tf32, fp16, bf16/);
   rejects({ inputs: 'x', layers: [] }, fp32, /network.inputs must be an array/);
