@@ -95,15 +95,27 @@ int main(int argc, char** argv) {
       config.profile["x"] = {{1, kWidth}, {64, kWidth}, {kMaxBatch, kWidth}};
       auto backend = createBackend("cuda", 0);
       auto start = std::chrono::steady_clock::now();
-      const std::vector<uint8_t> bytes = serializePlan(buildPlan(net, config, *backend, nullptr));
+      double tuneStartMs = 0, tuneEndMs = 0;  // the backend reports "autotuning" first, the core "done" after it
+      const ProgressFn progress = [&](double, const std::string& stage) {
+        if (stage == "autotuning") tuneStartMs = msSince(start);
+        if (stage == "done") tuneEndMs = msSince(start);
+      };
+      const std::vector<uint8_t> bytes = serializePlan(buildPlan(net, config, *backend, progress));
       const double buildMs = msSince(start);
+      start = std::chrono::steady_clock::now();
+      parsePlan(bytes.data(), bytes.size());
+      const double parseMs = msSince(start);
       start = std::chrono::steady_clock::now();
       auto loaded = loadPlan(bytes.data(), bytes.size(), 0);
       const double loadMs = msSince(start);
       auto* engine = dynamic_cast<cuda::CudaEngine*>(loaded->engine.get());
-      std::fprintf(out, "{\"kind\":\"build\",\"precision\":\"%s\",\"build_ms\":%.1f,\"load_ms\":%.1f,\"plan_bytes\":%zu,\"tactics\":%s}\n",
-                   name, buildMs, loadMs, bytes.size(), backend->describeTactics(loaded->plan.tactics).c_str());
-      std::printf("%s: build %.0f ms, load %.0f ms\n", name, buildMs, loadMs);
+      std::fprintf(out,
+                   "{\"kind\":\"build\",\"precision\":\"%s\",\"build_ms\":%.1f,\"compile_ms\":%.1f,\"tune_ms\":%.1f,"
+                   "\"serialize_ms\":%.1f,\"load_ms\":%.1f,\"parse_ms\":%.1f,\"plan_bytes\":%zu,\"tactics\":%s}\n",
+                   name, buildMs, tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs, bytes.size(),
+                   backend->describeTactics(loaded->plan.tactics).c_str());
+      std::printf("%s: build %.0f ms (compile %.0f, tune %.0f, serialize %.0f), load %.0f ms (parse %.0f)\n", name, buildMs,
+                  tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs);
       for (int64_t batch : kBatches) {
         start = std::chrono::steady_clock::now();
         engine->run(batch, {input.data()}, {output.data()});  // first run at a batch captures its graph

@@ -44,9 +44,9 @@ def main(out_dir, command):
         "- weight GB/s = weight bytes of the 4 layers / engine time; cuBLAS = torch.matmul of one layer's shape"
         " (no bias/activation), × 4 layers",
         "",
-        "| precision | batch | engine µs | run() µs | torch eager µs | torch graph µs | engine / torch graph |"
-        " weight GB/s | % of copy | engine TFLOP/s | cuBLAS TFLOP/s | % of cuBLAS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| precision | batch | engine µs | run() µs | torch eager µs | torch graph µs | torch graph, fp32 I/O µs |"
+        " engine / torch graph | weight GB/s | % of copy | engine TFLOP/s | cuBLAS TFLOP/s | % of cuBLAS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in (r for r in engine if r["kind"] == "engine"):
         p, b = r["precision"], r["batch"]
@@ -58,11 +58,16 @@ def main(out_dir, command):
         ours_tf = LAYERS * flops / (us * 1e-6) / 1e12
         cublas_tf = flops / (t["matmul_us"] * 1e-6) / 1e12
         out.append(f"| {p} | {b} | {us:.1f} | {r['run_us']:.0f} | {t['eager_us']:.1f} | {t['graph_us']:.1f} |"
+                   f" {t['graph_fp32_io_us']:.1f} |"
                    f" {us / t['graph_us']:.2f} | {gbps:.0f} | {100 * gbps / copy:.0f}% | {ours_tf:.1f} |"
                    f" {cublas_tf:.1f} | {100 * ours_tf / cublas_tf:.0f}% |")
-    out += ["", "| precision | build ms | load ms | plan MB | tactics per batch bucket (layer 1) |", "|---|---:|---:|---:|---|"]
+    out += ["", "Build = validate + compile (weights rounded to the precision) + autotune + serialize; load = parse +"
+            " upload + engine setup.", "",
+            "| precision | build ms | compile | autotune | serialize | load ms | parse | plan MB |"
+            " tactics per batch bucket (layer 1) |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in (r for r in engine if r["kind"] == "build"):
-        out.append(f"| {r['precision']} | {r['build_ms']:.0f} | {r['load_ms']:.0f} | {r['plan_bytes'] / 2**20:.0f} |"
+        out.append(f"| {r['precision']} | {r['build_ms']:.0f} | {r['compile_ms']:.0f} | {r['tune_ms']:.0f} |"
+                   f" {r['serialize_ms']:.0f} | {r['load_ms']:.0f} | {r['parse_ms']:.0f} | {r['plan_bytes'] / 2**20:.0f} |"
                    f" {tactic_summary(r['tactics'])} |")
     out += ["", "Accuracy at batch 8, ‖out − ref‖/‖ref‖ against float64 on the weights as each precision stores them:", "",
             "| precision | engine vs float64 | PyTorch vs float64 | engine vs PyTorch |", "|---|---:|---:|---:|"]

@@ -38,6 +38,8 @@ Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precisi
   check(cudaGetDevice(&device), "cudaGetDevice");
   check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "cudaDeviceGetAttribute(L2)");
   flush_ = DeviceBuffer(2 * static_cast<size_t>(l2));
+  check(cudaMemsetAsync(flush_.get(), 0, flush_.bytes(), stream_), "cudaMemsetAsync");
+  sink_ = DeviceBuffer(sizeof(uint32_t));
   workspace_ = DeviceBuffer(kWorkspaceBytes);
 }
 
@@ -46,7 +48,7 @@ float Autotuner::time(const std::function<void()>& launch) {
   std::vector<float> micros;
   launch();  // warm-up: module load, heuristics caches
   for (int rep = 0; rep < kMaxRepeats; ++rep) {
-    check(cudaMemsetAsync(flush_.get(), rep, flush_.bytes(), stream_), "cudaMemsetAsync(L2 flush)");
+    launchTouch(flush_.get(), static_cast<int64_t>(flush_.bytes()), sink_.get(), stream_);
     check(cudaEventRecord(events.start, stream_), "cudaEventRecord");
     launch();
     check(cudaEventRecord(events.stop, stream_), "cudaEventRecord");
@@ -111,8 +113,8 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
       if (!fused) launchActivation(type_, y_.get(), y_.get(), rows * op.n, op.activation, op.alpha, stream_);
     });
   }
-  if (gemvSupports(type_, rows, op.k)) {
-    for (int variant = 0; variant < kGemvVariants; ++variant) {
+  for (int variant = 0; variant < kGemvVariants; ++variant) {
+    if (gemvSupports(type_, variant, rows, op.k)) {
       Tactic t;
       t.kind = TacticKind::Gemv;
       t.variant = static_cast<uint8_t>(variant);

@@ -1,6 +1,6 @@
 // Build-time timing of FC tactics on the device, the way TensorRT picks kernels: every cuBLASLt
 // candidate its heuristic offers plus the GEMV variants, each run on the op's real weights and
-// random activations (zeros would run faster than real data), L2 flushed before each timed run
+// random activations (zeros would run faster than real data), L2 evicted before each timed run
 // (in the network each layer's weights arrive from memory, not from cache), median kept.
 #pragma once
 
@@ -29,7 +29,7 @@ class Autotuner {
   cudaStream_t stream_;
   Precision precision_;
   DType type_;
-  DeviceBuffer flush_, workspace_, x_, y_, w_, bias_;
+  DeviceBuffer flush_, sink_, workspace_, x_, y_, w_, bias_;
   int32_t weightsOf_ = -1;  // the op whose weights w_ and bias_ hold
 };
 

@@ -85,6 +85,7 @@ class CudaBackend : public Backend {
       check(created, "cublasLtCreate");
     }
     try {
+      if (progress) progress(0, "autotuning");
       Autotuner tuner(lt, stream, config.precision);
       for (size_t i = 0; i < program.ops.size(); ++i) {
         const Op& op = program.ops[i];

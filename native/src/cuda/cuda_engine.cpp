@@ -153,7 +153,7 @@ void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph) {
 
   const GemmTactics* entry = tactics_.forOp(opIndex);
   const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
-  if (tactic && tactic->kind == TacticKind::Gemv && gemvSupports(type_, rows, op.k)) {
+  if (tactic && tactic->kind == TacticKind::Gemv && gemvSupports(type_, tactic->variant, rows, op.k)) {
     launchGemv(type_, tactic->variant, w, bias, x, y, rows, op.k, op.n, op.activation, op.alpha, stream_);
     return;
   }

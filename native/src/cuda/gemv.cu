@@ -1,18 +1,21 @@
 // The small-batch FC tactic. At a few rows the product is a pass over W (n·k weights read once),
 // so the kernel is built for memory bandwidth: each warp streams whole rows of W with 16-byte
-// loads marked evict-first (W is read once; x is what should stay in cache), keeps several
-// loads in flight per lane, and fuses bias and activation into the store.
+// loads marked evict-first (W is read once; x is what should stay in cache), keeps eight loads
+// in flight per lane, and fuses bias and activation into the store. Launched as a dependent
+// grid, it asks for its rows of W into L2 before the previous layer has finished.
 #include <cstdint>
 
 #include "check.h"
 #include "dtype_dispatch.h"
 #include "element.cuh"
 #include "kernels.h"
+#include "launch.cuh"
 
 namespace trtfarm::cuda {
 namespace {
 
-constexpr int kWarpsPerBlock = 8;
+constexpr int kWarpsPerBlock = 4;
+constexpr int kLoadsInFlight = 8;  // 16-byte loads of W per lane per step
 
 // The 16 bytes of a uint4 as fp32 values: 4 floats, or 8 halves / bfloat16s.
 template <typename T>
@@ -54,17 +57,26 @@ struct Lanes<__nv_bfloat16> {
   }
 };
 
-// FEATURES output features per warp, up to MAXR rows of x. Loads of W per lane in flight per
-// step: UNROLL · FEATURES = 4.
+// L2 prefetch of `bytes` (a multiple of 16) at `p` by the copy engine: one instruction, no registers.
+__device__ __forceinline__ void prefetchL2(const void* p, uint32_t bytes) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(p), "r"(bytes) : "memory");
+#endif
+}
+
+// FEATURES output features per warp, up to MAXR rows of x.
 template <typename T, int MAXR, int FEATURES>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     gemvKernel(const T* __restrict__ w, const T* __restrict__ bias, const T* __restrict__ x, T* __restrict__ y,
                int rows, int64_t k, int64_t n, Activation act, float alpha) {
   constexpr int V = Lanes<T>::kCount;
-  constexpr int UNROLL = FEATURES >= 4 ? 1 : 4 / FEATURES;
+  constexpr int UNROLL = kLoadsInFlight / FEATURES;
   constexpr int64_t kStep = 32 * V;
   const int lane = threadIdx.x & 31;
   const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
+  // W does not depend on the previous layer: start its transfer before waiting for that layer.
+  if (lane < FEATURES && first + lane < n) prefetchL2(w + (first + lane) * k, static_cast<uint32_t>(k * sizeof(T)));
+  enterDependentGrid();
   if (first >= n) return;
 
   float acc[FEATURES][MAXR];
@@ -122,27 +134,31 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
 template <typename T, int MAXR>
 void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
                 Activation act, float alpha, cudaStream_t stream) {
-  const int features = 1 << variant;
-  const int64_t warps = (n + features - 1) / features;
-  const unsigned blocks = static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock);
-  const unsigned threads = kWarpsPerBlock * 32;
+  const int64_t warps = (n + (1 << variant) - 1) >> variant;
+  const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  const dim3 threads(kWarpsPerBlock * 32);
   switch (variant) {
-    case 0: gemvKernel<T, MAXR, 1><<<blocks, threads, 0, stream>>>(w, bias, x, y, rows, k, n, act, alpha); break;
-    case 1: gemvKernel<T, MAXR, 2><<<blocks, threads, 0, stream>>>(w, bias, x, y, rows, k, n, act, alpha); break;
-    default: gemvKernel<T, MAXR, 4><<<blocks, threads, 0, stream>>>(w, bias, x, y, rows, k, n, act, alpha); break;
+    case 0: launchDependent("gemv kernel", gemvKernel<T, MAXR, 1>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
+    case 1: launchDependent("gemv kernel", gemvKernel<T, MAXR, 2>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
+    case 2: launchDependent("gemv kernel", gemvKernel<T, MAXR, 4>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
+    default:
+      if constexpr (MAXR <= 8)
+        launchDependent("gemv kernel", gemvKernel<T, MAXR, 8>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha);
+      break;
   }
 }
 
 }  // namespace
 
-bool gemvSupports(DType type, int64_t rows, int64_t k) {
+bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
   const int64_t perLoad = 16 / static_cast<int64_t>(dtypeSize(type));
-  return rows >= 1 && rows <= kGemvMaxRows && k % perLoad == 0;
+  const int64_t maxRows = variant == 3 ? 8 : kGemvMaxRows;  // 8 features × 16 rows would not fit in registers
+  return variant >= 0 && variant < kGemvVariants && rows >= 1 && rows <= maxRows && k % perLoad == 0;
 }
 
 void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
                 int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream) {
-  if (!gemvSupports(type, rows, k) || variant < 0 || variant >= kGemvVariants)
+  if (!gemvSupports(type, variant, rows, k))
     throw Error(ErrorCode::Runtime, "gemv tactic cannot run rows=" + std::to_string(rows) + " k=" + std::to_string(k));
   withElementType(type, [&](auto t) {
     using T = decltype(t);
@@ -157,7 +173,6 @@ void launchGemv(DType type, int variant, const void* w, const void* bias, const 
     else if (r <= 8) launchRows<T, 8>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
     else launchRows<T, 16>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
   });
-  checkLaunch("gemv kernel");
 }
 
 }  // namespace trtfarm::cuda

@@ -43,9 +43,10 @@ MemoryPlan planMemory(const Program& program, int64_t maxBatch, size_t elementBy
   for (const Op& op : program.ops)
     if (op.kind == Op::Kind::Alias) plan.root[op.output] = plan.root[op.inputs.at(0)];
 
-  // Live range of each root: [first op writing it, last op reading it]; inputs from the start,
-  // outputs to the end. An op's output slot is taken before its inputs are released, so an
-  // op never writes over what it reads.
+  // Live range of each root: [first op writing it, last op reading it]. Inputs and outputs span
+  // the whole run, so that replaying the graph recomputes the same outputs from the inputs the
+  // last copy left (fp32 builds copy inputs straight into their slots). An op's output slot is
+  // taken before its inputs are released, so an op never writes over what it reads.
   const int64_t end = static_cast<int64_t>(program.ops.size());
   std::vector<int64_t> first(nValues, end + 1), last(nValues, -1), bytes(nValues, 0);
   for (int32_t v : program.inputs) first[plan.root[v]] = -1;
@@ -55,6 +56,7 @@ MemoryPlan planMemory(const Program& program, int64_t maxBatch, size_t elementBy
     first[out] = std::min<int64_t>(first[out], i);
     for (int32_t in : op.inputs) last[plan.root[in]] = std::max<int64_t>(last[plan.root[in]], i);
   }
+  for (int32_t v : program.inputs) last[plan.root[v]] = end;
   for (int32_t v : program.outputs) last[plan.root[v]] = end;
   for (size_t v = 0; v < nValues; ++v) {
     const int64_t size = elementsAt(program.values[v].shape, maxBatch) * static_cast<int64_t>(elementBytes);
