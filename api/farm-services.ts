@@ -5,12 +5,11 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import path from 'node:path';
 
 import type { FarmConfig } from '../shared/config.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import type { WorkerRecord } from '../shared/queue/worker-record.js';
-import { FsPlanStore } from '../shared/store/fs-plan-store.js';
+import { openPlanStore } from '../shared/store/open-plan-store.js';
 import type { PlanMeta } from '../shared/store/plan-meta.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import { JobWatcher, type JobWatch } from './job-watcher.js';
@@ -33,7 +32,7 @@ export class FarmServices {
   constructor(readonly config: FarmConfig) {
     if (!config.redisUrl) throw new Error('the API needs REDIS_URL');
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-    this.store = new FsPlanStore(path.join(config.dataDir, 'plans'));
+    this.store = openPlanStore(config, this.redis);
     this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
   }
 

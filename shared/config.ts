@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   TRTFARM_DATA_DIR: z.string().min(1).default('./data'),
+  // Where plans live: the data dir (API and workers share it), or Redis (workers anywhere).
+  TRTFARM_PLAN_STORE: z.enum(['fs', 'redis']).default('fs'),
   // Several farms (or test runs) can share one Redis under different prefixes.
   TRTFARM_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('trtfarm'),
   // 128 MiB: a 4096×4096 fp32 weight matrix is 64 MiB, ≈ 90 MB as base64 in JSON.
@@ -38,6 +40,7 @@ export type FarmConfig = {
   host: string;
   redisUrl?: string;
   dataDir: string;
+  planStore: 'fs' | 'redis';
   queuePrefix: string;
   bodyLimitBytes: number;
   maxWaitMs: number;
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.TRTFARM_DATA_DIR),
+    planStore: e.TRTFARM_PLAN_STORE,
     queuePrefix: e.TRTFARM_QUEUE_PREFIX,
     bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,
     maxWaitMs: e.TRTFARM_MAX_WAIT_MS,

@@ -3,14 +3,13 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import os from 'node:os';
-import path from 'node:path';
 import type { Logger } from 'pino';
 
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { queueName } from '../shared/queue/names.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
-import { FsPlanStore } from '../shared/store/fs-plan-store.js';
+import { openPlanStore } from '../shared/store/open-plan-store.js';
 import { buildProcessor } from './build-processor.js';
 import { bindDevice, type DeviceChoice } from './device.js';
 import { EngineCache } from './engine-cache.js';
@@ -31,15 +30,15 @@ export class FarmWorker {
     if (!config.redisUrl) throw new Error('a worker needs REDIS_URL (or --redis)');
     const binding = await bindDevice(engine, device);
     const id = `${os.hostname()}-${device === 'cpu' ? 'cpu' : `gpu${device}`}-${process.pid}`;
-    const store = new FsPlanStore(path.join(config.dataDir, 'plans'));
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    const store = openPlanStore(config, redis);
     const engines = new EngineCache(config.engineCacheBytes, async (planId) => {
       const plan = await store.get(planId);
       // Retrying cannot help: this worker does not share the API's plan store.
-      if (!plan) throw new UnrecoverableError(`plan ${planId} is not in this worker's plan store (${config.dataDir})`);
+      if (!plan) throw new UnrecoverableError(`plan ${planId} is not in this worker's plan store (TRTFARM_PLAN_STORE=${config.planStore})`);
       const loaded = await engine.loadEngine(plan, { device: device === 'cpu' ? undefined : device });
       return { engine: loaded, bytes: plan.byteLength };
     });
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 
     const common = {
       connection: redis,

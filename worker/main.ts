@@ -32,7 +32,6 @@ const log = pino({ level: config.logLevel, name: `worker:${options.device}` });
 
 try {
   const worker = await FarmWorker.start(config, options.device, engine, log);
-  log.info({ id: worker.id, queues: worker.queues }, 'worker ready');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -44,6 +43,8 @@ try {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  // Only now: whoever waits for this line may signal the worker at once.
+  log.info({ id: worker.id, queues: worker.queues }, 'worker ready');
 } catch (error) {
   log.fatal({ err: error }, (error as Error).message);
   process.exit(1);

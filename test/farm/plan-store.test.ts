@@ -5,7 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { Redis } from 'ioredis';
+
 import { FsPlanStore } from '../../shared/store/fs-plan-store.js';
+import { RedisPlanStore } from '../../shared/store/redis-plan-store.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import type { PlanMeta } from '../../shared/store/plan-meta.js';
 
 const meta: Omit<PlanMeta, 'id' | 'bytes'> = {
@@ -48,5 +52,32 @@ describe('the filesystem plan store', () => {
     assert.equal(await store.count(), 2);
     assert.equal(await store.get('0'.repeat(64)), undefined);
     assert.equal(await store.meta('../../etc/passwd'), undefined);
+  });
+});
+
+describe('the Redis plan store', () => {
+  let redis: TestRedis;
+  let connection: Redis;
+  before(async () => {
+    redis = await startTestRedis();
+    connection = new Redis(redis.url);
+  });
+  after(async () => {
+    await connection.quit();
+    await redis.stop();
+  });
+
+  it('keeps plan bytes and meta under the sha256 of the bytes, once, per prefix', async () => {
+    const store = new RedisPlanStore(connection, redis.newPrefix());
+    const bytes = new Uint8Array([0, 255, 1, 254, 2]);
+    const stored = await store.put(bytes, meta);
+    assert.equal(stored.id, createHash('sha256').update(bytes).digest('hex'));
+    assert.deepEqual(await store.get(stored.id), Buffer.from(bytes));
+    assert.deepEqual(await store.meta(stored.id), stored);
+    assert.deepEqual(await store.put(bytes, { ...meta, buildMs: 5 }), stored);
+    assert.equal(await store.count(), 1);
+    assert.equal(await new RedisPlanStore(connection, redis.newPrefix()).count(), 0);
+    assert.equal(await store.get('f'.repeat(64)), undefined);
+    assert.equal(await store.meta('nope'), undefined);
   });
 });

@@ -15,7 +15,7 @@ import { buildApp } from '../../api/app.js';
 import { loadConfig, type FarmConfig } from '../../shared/config.js';
 import { engine } from '../../shared/engine/addon.js';
 import { queueName } from '../../shared/queue/names.js';
-import { FsPlanStore } from '../../shared/store/fs-plan-store.js';
+import type { PlanStore } from '../../shared/store/plan-store.js';
 import { FarmWorker } from '../../worker/farm-worker.js';
 import type { TestRedis } from '../helpers/redis.js';
 
@@ -70,7 +70,9 @@ export class TestFarm {
     return new TestFarm(config, app, fullEnv);
   }
 
-  readonly store = () => new FsPlanStore(path.join(this.config.dataDir, 'plans'));
+  store(): PlanStore {
+    return this.app.farm.store;
+  }
 
   async spawnWorker(extraEnv: Record<string, string> = {}): Promise<ChildWorker> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--device', 'cpu'], {

@@ -2,11 +2,14 @@
 // SIGKILLed, two workers sharing a queue, and a graceful shutdown that loses nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { queueName } from '../../shared/queue/names.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { seedInput } from './seed.js';
+import { seedFullyConnected, seedInput } from './seed.js';
 import { TestFarm } from './test-farm.js';
 
 // A distinct small build request per n (distinct content → distinct id and plan).
@@ -136,7 +139,7 @@ describe('workers', () => {
       assert.equal(exit.code, 0, first.log);
 
       const counts = await queue.getJobCounts('completed', 'waiting', 'active', 'failed');
-      assert.deepEqual(counts, { completed: 1, waiting: 2, active: 0, failed: 0 }, 'the active build finished before exit');
+      assert.deepEqual(counts, { completed: 1, waiting: 2, active: 0, failed: 0 }, `the active build finished before exit; worker log:\n${first.log}`);
 
       await farm.spawnWorker();
       await Promise.all(ids.map((id) => farm.waitForBuild(id, 30_000)));
@@ -145,6 +148,24 @@ describe('workers', () => {
       assert.equal(await farm.store().count(), 3);
     } finally {
       await farm.stop();
+    }
+  });
+
+  it('serves a worker that shares no data dir with the API when plans are stored in Redis', async () => {
+    const farm = await TestFarm.start(redis, { TRTFARM_PLAN_STORE: 'redis' });
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-elsewhere-'));
+    try {
+      await farm.spawnWorker({ TRTFARM_DATA_DIR: elsewhere });
+      await farm.waitForWorkers(1);
+      const build = await farm.build(seedFullyConnected);
+      const answer = await farm.post('/v1/infer?wait=10000', { plan: build.plan.id, inputs: { x: seedInput } });
+      assert.deepEqual(answer.json().outputs.fc.data, [1770, -1770]);
+      assert.equal(await farm.store().count(), 1);
+      assert.equal((await farm.get(`/v1/plans/${build.plan.id}`)).rawPayload.length, build.plan.bytes);
+      assert.deepEqual(await readdir(elsewhere), [], 'the worker wrote nothing to its own disk');
+    } finally {
+      await farm.stop();
+      await rm(elsewhere, { recursive: true, force: true });
     }
   });
 
