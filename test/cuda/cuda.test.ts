@@ -1,0 +1,173 @@
+// The cuda backend through the addon, on a GPU: the seed golden at every precision, random
+// networks of every block kind against the float64 reference and against PyTorch on the same
+// weights and inputs, the plan round trip and tactic reuse. Without CUDA in the addon or without
+// a visible GPU each test is reported as skipped with the reason (CI has neither).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { engine } from '../../shared/engine/addon.js';
+import type { NetworkSpec, Precision } from '../../shared/network/spec.js';
+import { BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
+import { referenceOutputs, scaledError, type Tensor64 } from '../helpers/reference.js';
+import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from '../helpers/seed.js';
+
+const PRECISIONS: Precision[] = ['fp32', 'tf32', 'fp16', 'bf16'];
+const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 1e-3, fp16: 1e-2, bf16: 1e-2 };
+
+const cuda = engine.backends().find((b) => b.name === 'cuda');
+const noGpu = !cuda?.compiled
+  ? 'skipped: built without CUDA'
+  : !cuda.available
+    ? `skipped: cuda backend unavailable: ${cuda.reason}`
+    : undefined;
+
+const torchScript = fileURLToPath(new URL('./torch_network.py', import.meta.url));
+function torchMissing(): string | undefined {
+  if (noGpu) return noGpu;
+  const probe = spawnSync('python3', ['-c', 'import torch; assert torch.cuda.is_available()'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : 'skipped: python3 with a CUDA PyTorch not found';
+}
+
+interface Case {
+  precision: Precision;
+  rn: RandomNetwork;
+  runs: { batch: number; inputs: Record<string, { shape: number[]; data: Float32Array }>; outputs: Record<string, Float32Array> }[];
+}
+
+// Builds each network on the cuda backend and runs it at the network's batches on fresh inputs.
+async function runOnGpu(precision: Precision, rn: RandomNetwork, seed: number): Promise<Case> {
+  const { plan } = await engine.build(rn.network, { precision, backend: 'cuda', profile: rn.profile });
+  const e = await engine.loadEngine(plan);
+  const dataRng = seededRng(seed * 31 + 7);
+  const runs: Case['runs'] = [];
+  try {
+    for (const batch of rn.batches) {
+      const inputs = Object.fromEntries(
+        rn.network.inputs.map((input) => {
+          const shape = [batch, ...input.shape.slice(1)];
+          return [input.name, { shape, data: randomData(dataRng, shape.reduce((a, b) => a * b, 1)) }];
+        }),
+      );
+      const got = await e.infer(inputs);
+      runs.push({ batch, inputs, outputs: Object.fromEntries(Object.entries(got).map(([k, t]) => [k, t.data])) });
+    }
+  } finally {
+    e.dispose();
+  }
+  return { precision, rn, runs };
+}
+
+function randomCases(): { seed: number; rn: RandomNetwork }[] {
+  const cases: { seed: number; rn: RandomNetwork }[] = [];
+  let seed = 4000;
+  for (const block of BLOCKS)
+    for (const rank of [2, 4] as const) {
+      seed++;
+      cases.push({ seed, rn: randomNetwork(seededRng(seed), { depth: 1 + (seed % 4), rank, dynamic: seed % 2 === 0, blocks: [block] }) });
+    }
+  return cases;
+}
+
+test('the seed golden, both forms, every precision, on the GPU', { skip: noGpu }, async () => {
+  for (const precision of PRECISIONS)
+    for (const network of [seedFullyConnected(), seedMatrixMultiply()]) {
+      const { plan, info } = await engine.build(network, { precision, backend: 'cuda' });
+      assert.equal(info.backend, 'cuda');
+      assert.match(info.compatKey, /^cuda:sm_\d+:cuda\d+\.\d+:cublasLt\d+$/);
+      const e = await engine.loadEngine(plan);
+      const y = (await e.infer({ x: { shape: [1, 3, 4, 5], data: seedInput() } }))[network.outputs?.[0] ?? network.layers.at(-1)!.name];
+      e.dispose();
+      // bf16 keeps 8 significant bits: 1770 is stored as 1768.
+      const want = precision === 'bf16' ? [1768, -1768] : SEED_EXPECTED;
+      assert.deepEqual(Array.from(y.data), want, precision);
+    }
+});
+
+test('random networks of every block kind, every precision, match the float64 reference on the GPU', { skip: noGpu }, async () => {
+  for (const precision of PRECISIONS)
+    for (const { seed, rn } of randomCases()) {
+      const result = await runOnGpu(precision, rn, seed);
+      for (const run of result.runs) {
+        const want = referenceOutputs(rn.network, run.inputs);
+        for (const [name, tensor] of Object.entries(want)) {
+          const error = scaledError(run.outputs[name], tensor);
+          assert.ok(error <= TOLERANCE[precision], `seed ${seed} ${precision} batch ${run.batch} ${rn.blocks} ${name}: ${error}`);
+        }
+      }
+    }
+});
+
+test('random networks and a wide MLP match PyTorch on the same weights, every precision', { skip: torchMissing() }, async () => {
+  const wide: NetworkSpec = {
+    inputs: [{ name: 'x', shape: [-1, 512] }],
+    layers: [
+      { name: 'l1', type: 'fullyConnected', outputs: 1024, weights: randomData(seededRng(1), 512 * 1024, 1 / 23), bias: randomData(seededRng(2), 1024, 0.1) },
+      { name: 'r1', type: 'activation', kind: 'relu' },
+      { name: 'l2', type: 'fullyConnected', outputs: 256, weights: randomData(seededRng(3), 1024 * 256, 1 / 32), bias: randomData(seededRng(4), 256, 0.1) },
+      { name: 'g2', type: 'activation', kind: 'gelu' },
+    ],
+  };
+  const wideCase: RandomNetwork = {
+    network: wide,
+    profile: { x: { min: [1, 512], opt: [8, 512], max: [128, 512] } },
+    batches: [1, 3, 8, 128],
+    blocks: ['fc'],
+  };
+  const cases: Case[] = [];
+  for (const precision of PRECISIONS) {
+    for (const { seed, rn } of randomCases().filter((_, i) => i % 3 === 0)) cases.push(await runOnGpu(precision, rn, seed));
+    cases.push(await runOnGpu(precision, wideCase, 99));
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'trtfarm-torch-'));
+  try {
+    const jobs = cases.map((c) => ({
+      precision: c.precision,
+      network: JSON.parse(JSON.stringify(c.rn.network, (_, v) => (v instanceof Float32Array ? Array.from(v) : v))),
+      runs: c.runs.map((r) => ({
+        inputs: Object.fromEntries(Object.entries(r.inputs).map(([k, t]) => [k, { shape: t.shape, data: Array.from(t.data) }])),
+      })),
+    }));
+    writeFileSync(join(dir, 'in.json'), JSON.stringify(jobs));
+    const ran = spawnSync('python3', [torchScript, join(dir, 'in.json'), join(dir, 'out.json')], { encoding: 'utf8' });
+    assert.equal(ran.status, 0, ran.stderr);
+    const answered = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as {
+      runs: { outputs: Record<string, { shape: number[]; data: number[] }> }[];
+    }[];
+    cases.forEach((c, i) =>
+      c.runs.forEach((run, j) => {
+        for (const [name, theirs] of Object.entries(answered[i].runs[j].outputs)) {
+          const asReference: Tensor64 = { shape: theirs.shape, data: Float64Array.from(theirs.data) };
+          const error = scaledError(run.outputs[name], asReference);
+          assert.ok(error <= TOLERANCE[c.precision], `${c.precision} ${c.rn.blocks} batch ${run.batch} ${name} vs PyTorch: ${error}`);
+        }
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Tactic reuse (identical bytes when rebuilt with an earlier plan's tactics) is checked in
+// native/test/cuda_backend_test.cpp: the addon does not hand a plan's tactics bytes to JS.
+test('a cuda plan round-trips through its bytes: inspected as built, two loads compute the same', { skip: noGpu }, async () => {
+  const rn = randomNetwork(seededRng(5), { depth: 3, rank: 2, dynamic: true, blocks: ['fc'] });
+  const built = await engine.build(rn.network, { precision: 'fp16', backend: 'cuda', profile: rn.profile });
+  const info = engine.inspectPlan(built.plan);
+  assert.deepEqual(info, built.info);
+  assert.ok(JSON.stringify(info.tactics).includes('"kernel"'), 'the tactics name the kernels chosen');
+  const batch = rn.batches[rn.batches.length - 1];
+  const shape = [batch, ...rn.network.inputs[0].shape.slice(1)];
+  const x = { shape, data: randomData(seededRng(6), shape.reduce((a, b) => a * b, 1)) };
+  const [a, b] = [await engine.loadEngine(built.plan), await engine.loadEngine(Buffer.from(built.plan))];
+  try {
+    assert.deepEqual(await a.infer({ x }), await b.infer({ x }));
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
+});
