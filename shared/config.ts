@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+import { MAX_TOTAL_WEIGHT_BYTES, base64Length } from './network/limits.js';
+
 const MiB = 1024 * 1024;
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -17,8 +19,9 @@ const EnvSchema = z.object({
   TRTFARM_PLAN_STORE: z.enum(['fs', 'redis']).default('fs'),
   // Several farms (or test runs) can share one Redis under different prefixes.
   TRTFARM_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('trtfarm'),
-  // 128 MiB: a 4096×4096 fp32 weight matrix is 64 MiB, ≈ 90 MB as base64 in JSON.
-  TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(128 * MiB),
+  // Enough for the largest network the limits admit (MAX_TOTAL_WEIGHT_BYTES of weights, e.g. four
+  // 4096×4096 fp32 layers) sent as base64, plus room for the rest of the JSON: ≈ 431 MiB.
+  TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(base64Length(MAX_TOTAL_WEIGHT_BYTES) + 4 * MiB),
   // The longest a request may hold its connection waiting for an inference (v1 ?wait= and v2).
   TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
   // Workers: memory kept for loaded engines, inference jobs run at once, liveness.

@@ -129,3 +129,35 @@ describe('the seed through REST', () => {
     }
   });
 });
+
+describe('a large network through REST', () => {
+  let redis: TestRedis;
+  let farm: TestFarm;
+  before(async () => {
+    redis = await startTestRedis();
+    farm = await TestFarm.start(redis);
+    await farm.startWorker();
+  });
+  after(async () => {
+    await farm.stop();
+    await redis.stop();
+  });
+
+  it('takes a 4096×4096 fp32 weight matrix as base64 (≈ 90 MB of JSON), builds it and runs it', async () => {
+    const n = 4096;
+    const weights = new Float32Array(n * n);
+    for (let i = 0; i < weights.length; i++) weights[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+    const body = {
+      network: {
+        inputs: [{ name: 'x', shape: [1, n] }],
+        layers: [{ name: 'y', type: 'fullyConnected', outputs: n, weights: { base64: Buffer.from(weights.buffer).toString('base64') } }],
+      },
+    };
+    const build = await farm.build(body, 120_000);
+    assert.ok(build.plan.bytes > n * n * 4);
+    const x = randomValues(n);
+    const answer = await farm.post('/v1/infer?wait=30000', { plan: build.plan.id, inputs: { x: { shape: [1, n], data: x } } });
+    assert.equal(answer.statusCode, 200, answer.body.slice(0, 300));
+    assertClose(answer.json().outputs.y.data, referenceFc(x, 1, Array.from(weights), new Array(n).fill(0), n), 1e-4);
+  });
+});
