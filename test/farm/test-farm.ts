@@ -15,9 +15,17 @@ import { buildApp } from '../../api/app.js';
 import { loadConfig, type FarmConfig } from '../../shared/config.js';
 import { engine } from '../../shared/engine/addon.js';
 import { queueName } from '../../shared/queue/names.js';
+import type { PlanMeta } from '../../shared/store/plan-meta.js';
 import type { PlanStore } from '../../shared/store/plan-store.js';
 import { FarmWorker } from '../../worker/farm-worker.js';
 import type { TestRedis } from '../helpers/redis.js';
+
+export interface CompletedBuild {
+  id: string;
+  status: 'completed';
+  progress: number;
+  plan: PlanMeta;
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -130,13 +138,13 @@ export class TestFarm {
   }
 
   // POST /v1/builds, then poll until it completed; returns the final status body.
-  async build(body: unknown, timeoutMs = 60_000): Promise<{ id: string; status: string; plan: { id: string } & Record<string, unknown> }> {
+  async build(body: unknown, timeoutMs = 60_000): Promise<CompletedBuild> {
     const posted = await this.post('/v1/builds', body);
     if (posted.statusCode !== 202 && posted.statusCode !== 200) throw new Error(`build refused: ${posted.statusCode} ${posted.body}`);
     return this.waitForBuild(posted.json().id, timeoutMs);
   }
 
-  async waitForBuild(id: string, timeoutMs = 60_000) {
+  async waitForBuild(id: string, timeoutMs = 60_000): Promise<CompletedBuild> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = (await this.get(`/v1/builds/${id}`)).json();
