@@ -15,6 +15,8 @@ const MAX_BATCH = Math.max(...BATCHES);
 // Runs per side after warm-up: about a second of work per batch size on a 2-core machine.
 const RUNS: Record<number, number> = { 1: 400, 16: 200, 256: 40 };
 const BLOCK: Record<number, number> = { 1: 20, 16: 20, 256: 4 };
+const DISCARDED = 2;
+const PAUSE_MS = 30;
 const WARMUP = 10;
 
 // Both sides get the same thread count: the cpu backend's pool size (TRTFARM_CPU_THREADS, read when
@@ -22,6 +24,7 @@ const WARMUP = 10;
 const threads = Number(process.env.TRTFARM_CPU_THREADS ?? os.availableParallelism());
 process.env.TRTFARM_CPU_THREADS = String(threads);
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function timeMs(fn: () => Promise<unknown>): Promise<number> {
@@ -64,14 +67,17 @@ for (const batch of BATCHES) {
     await runOurs();
     await runOrt();
   }
-  // Interleaved in blocks rather than run by run: both thread pools spin for a while after each
-  // run (onnxruntime's by default, ours for 200 µs), and on a small machine one side's spinning
-  // threads would steal the cores the other needs. The first run of each block is not counted.
+  // Interleaved in blocks rather than run by run: both thread pools spin for a while after a
+  // run (onnxruntime's for milliseconds by default, ours for 200 µs), and on a small machine one
+  // side's spinning threads steal the cores that the other needs. So each block starts after a
+  // pause that lets the other side's threads go to sleep, and its first runs (threads waking,
+  // caches refilling) are not counted.
   const oursTimes: number[] = [];
   const ortTimes: number[] = [];
   const block = BLOCK[batch];
   const runBlock = async (run: () => Promise<unknown>, times: number[]) => {
-    await run();
+    await sleep(PAUSE_MS);
+    for (let i = 0; i < DISCARDED; i++) await run();
     for (let i = 0; i < block; i++) times.push(await timeMs(run));
   };
   for (let b = 0; b < RUNS[batch] / block; b++) {
@@ -103,7 +109,7 @@ const details = [
   `MLP: ${LAYERS} × fullyConnected ${WIDTH}→${WIDTH} + bias + ReLU, fp32, one plan with batch profile 1..${MAX_BATCH}.`,
   `Machine: ${machine}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
   `trtfarm: ${cpu?.version ?? 'cpu backend'}, ${threads} threads. onnxruntime-node ${ort.env.versions.common}, CPU EP, intraOpNumThreads ${threads}.`,
-  `Median of ${Object.entries(RUNS).map(([b, n]) => `${n} (batch ${b})`).join(', ')} runs each after ${WARMUP} warm-up runs, interleaved in one process in blocks of ${Object.values(BLOCK).join('/')} runs (the first run of each block not counted); times are infer() → promise resolved, as a caller sees them.`,
+  `Median of ${Object.entries(RUNS).map(([b, n]) => `${n} (batch ${b})`).join(', ')} runs each after ${WARMUP} warm-up runs, interleaved in one process in blocks of ${Object.values(BLOCK).join('/')} counted runs, each after a ${PAUSE_MS} ms pause and ${DISCARDED} uncounted runs; times are infer() → promise resolved, as a caller sees them.`,
 ].join('\n');
 
 console.log(table);
