@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 import type { FarmConfig } from '../shared/config.js';
+import { BuildIndex } from '../shared/queue/build-index.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import type { WorkerRecord } from '../shared/queue/worker-record.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
@@ -22,6 +23,7 @@ export class FarmServices {
   readonly redis: Redis;
   readonly store: PlanStore;
   readonly directory: WorkerDirectory;
+  readonly builds: BuildIndex;
   private readonly queues = new Map<string, Queue>();
   private readonly watchers = new Map<string, Promise<JobWatcher>>();
   private readonly eventConnections: Redis[] = [];
@@ -34,6 +36,7 @@ export class FarmServices {
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     this.store = openPlanStore(config, this.redis);
     this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
+    this.builds = new BuildIndex(this.redis, config.queuePrefix);
   }
 
   queue(name: string): Queue {

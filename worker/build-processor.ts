@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { EngineAddon } from '../shared/engine/types.js';
 import { parseBuildRequest } from '../shared/network/build-request.js';
+import type { BuildIndex } from '../shared/queue/build-index.js';
 import type { BuildJobData, BuildJobResult } from '../shared/queue/jobs.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import type { DeviceBinding } from './device.js';
@@ -11,11 +12,12 @@ import { classifyFailure } from './job-errors.js';
 export interface BuildContext {
   engine: EngineAddon;
   store: PlanStore;
+  index: BuildIndex;
   binding: DeviceBinding;
   testDelayMs: number;
 }
 
-export function buildProcessor({ engine, store, binding, testDelayMs }: BuildContext) {
+export function buildProcessor({ engine, store, index, binding, testDelayMs }: BuildContext) {
   return (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> =>
     classifyFailure(async () => {
       if (testDelayMs > 0) await sleep(testDelayMs);
@@ -39,6 +41,7 @@ export function buildProcessor({ engine, store, binding, testDelayMs }: BuildCon
         createdAt: new Date().toISOString(),
         buildId: job.id,
       });
+      await index.setPlan(job.id!, meta.id);
       return { planId: meta.id, meta };
     });
 }

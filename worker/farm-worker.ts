@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
+import { BuildIndex } from '../shared/queue/build-index.js';
 import { queueName } from '../shared/queue/names.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
@@ -47,7 +48,8 @@ export class FarmWorker {
       lockDuration: config.lockMs,
       stalledInterval: config.stalledCheckMs,
     };
-    const build = buildProcessor({ engine, store, binding, testDelayMs: config.testBuildDelayMs });
+    const index = new BuildIndex(redis, config.queuePrefix);
+    const build = buildProcessor({ engine, store, index, binding, testDelayMs: config.testBuildDelayMs });
     const infer = inferProcessor(engines, id);
     const workers: Worker[] = [];
     const queues: string[] = [];

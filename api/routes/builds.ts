@@ -7,7 +7,7 @@ import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../..
 import { contentHash } from '../../shared/network/content-hash.js';
 import { buildRequestToJson } from '../../shared/queue/build-wire.js';
 import { buildJobOptions, type BuildJobData, type BuildJobResult } from '../../shared/queue/jobs.js';
-import { farmKeys, queueName } from '../../shared/queue/names.js';
+import { queueName } from '../../shared/queue/names.js';
 import { routeBuild } from '../../shared/queue/routing.js';
 import { HttpError } from '../http-error.js';
 import { buildAcceptedSchema, buildStatusSchema, type BuildStatus } from '../schemas/builds.js';
@@ -17,7 +17,16 @@ type BuildJob = Job<BuildJobData, BuildJobResult>;
 
 export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async (app, { engine }) => {
   const { farm } = app;
-  const prefix = farm.config.queuePrefix;
+  const index = farm.builds;
+
+  // A build's state from its job, or from the index once the job is gone.
+  async function currentStatus(id: string): Promise<BuildStatus | undefined> {
+    const record = await index.get(id);
+    const job: BuildJob | undefined = record.queue ? await farm.queue(record.queue).getJob(id) : undefined;
+    if (job) return jobStatus(job);
+    const plan = record.plan ? await farm.planMeta(record.plan) : undefined;
+    return plan ? { id, status: 'completed', progress: 100, plan } : undefined;
+  }
 
   app.post(
     '/v1/builds',
@@ -40,17 +49,18 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
       engine.validate(normalized.network, { precision, profile, backend: target.backend });
 
       const id = contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey });
+      const known = await currentStatus(id);
+      if (known?.status === 'completed') return reply.code(200).send(known);
       const queue = farm.queue(queueName('build', target.compatKey));
-      const existing: BuildJob | undefined = await queue.getJob(id);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === 'completed') return reply.code(200).send(await buildStatus(existing));
-        // A build that failed (its retries spent on a machine fault) is tried again.
-        if (state === 'failed') await existing.retry('failed');
-        return reply.code(202).send({ id, status: contractStatus(state === 'failed' ? 'waiting' : state) });
+      if (known?.status === 'failed') {
+        // Tried again: a failure may have been the machine's (its retries spent).
+        await (await queue.getJob(id))?.retry('failed');
+        return reply.code(202).send({ id, status: 'queued' });
       }
-      await farm.redis.set(farmKeys.buildQueue(prefix, id), queue.name);
+      if (known) return reply.code(202).send({ id, status: known.status });
+      await index.setQueue(id, queue.name);
       const data: BuildJobData = { request: buildRequestToJson(normalized, target.backend), backend: target.backend, compatKey: target.compatKey };
+      // The id is the job id: two identical requests racing here still make one job.
       await queue.add('build', data, { ...buildJobOptions, jobId: id });
       return reply.code(202).send({ id, status: 'queued' });
     },
@@ -66,15 +76,14 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
       },
     },
     async (request) => {
-      const queueNameOfBuild = await farm.redis.get(farmKeys.buildQueue(prefix, request.params.id));
-      const job: BuildJob | undefined = queueNameOfBuild ? await farm.queue(queueNameOfBuild).getJob(request.params.id) : undefined;
-      if (!job) throw new HttpError(404, `no build ${request.params.id}`);
-      return buildStatus(job);
+      const status = await currentStatus(request.params.id);
+      if (!status) throw new HttpError(404, `no build ${request.params.id}`);
+      return status;
     },
   );
 };
 
-async function buildStatus(job: BuildJob): Promise<BuildStatus> {
+async function jobStatus(job: BuildJob): Promise<BuildStatus> {
   const status = contractStatus(await job.getState());
   const progress = status === 'completed' ? 100 : typeof job.progress === 'number' ? job.progress : 0;
   const base = { id: job.id!, status, progress };

@@ -33,8 +33,8 @@ export interface InferJobResult {
 export const buildJobOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 2_000 },
-  // Completed builds stay: they map a build id to its plan.
-  removeOnComplete: false,
+  // The job holds the whole network: kept an hour, then the build index answers for it.
+  removeOnComplete: { age: 3600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 

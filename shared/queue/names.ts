@@ -20,5 +20,5 @@ export const BACKEND_PREFERENCE: readonly BackendName[] = ['tensorrt', 'cuda', '
 export const farmKeys = {
   workerSet: (prefix: string) => `${prefix}:workers`,
   worker: (prefix: string, id: string) => `${prefix}:workers:${id}`,
-  buildQueue: (prefix: string, buildId: string) => `${prefix}:build-queue:${buildId}`,
+  build: (prefix: string, buildId: string) => `${prefix}:builds:${buildId}`,
 };

@@ -86,6 +86,20 @@ describe('the seed through REST', () => {
     assert.equal(await farm.jobCount(), jobsBefore);
   });
 
+  it('still answers for a build whose job was removed (completed jobs are kept an hour)', async () => {
+    const first = await farm.build(seedMatrixMultiply);
+    const queue = await farm.cpuQueue('build');
+    await queue.remove(first.id);
+    assert.equal(await queue.getJob(first.id), undefined);
+    const status = await farm.get(`/v1/builds/${first.id}`);
+    assert.equal(status.statusCode, 200);
+    assert.deepEqual(status.json(), { id: first.id, status: 'completed', progress: 100, plan: first.plan });
+    const again = await farm.post('/v1/builds', seedMatrixMultiply);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().plan.id, first.plan.id);
+    assert.equal(await queue.getJob(first.id), undefined, 'nothing was built again');
+  });
+
   it('runs a dynamic-batch plan at every batch of its profile, against a float64 reference', async () => {
     const w = randomValues(3 * 20);
     const b = randomValues(3);
