@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { mlpNetwork, mlpOnnx, randomMlp } from '../helpers/onnx-model.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { referenceOutputs, scaledError } from '../helpers/reference.js';
 import { assertClose, randomValues, referenceFc, seedFullyConnected, seedInput, seedMatrixMultiply } from './seed.js';
 import { TestFarm } from './test-farm.js';
 
@@ -119,6 +121,21 @@ describe('the seed through REST', () => {
       assert.deepEqual(y.shape, [batch, 3]);
       assertClose(y.data, referenceFc(x, batch, w, b, 3));
     }
+  });
+
+  it('builds an ONNX model (a dynamic-batch MLP with ReLU) and runs it against a float64 reference', async () => {
+    const mlp = randomMlp(16, [32, 8], 'relu');
+    const build = await farm.build({
+      onnx: Buffer.from(mlpOnnx(mlp)).toString('base64'),
+      profile: { x: { min: [1, 16], opt: [4, 16], max: [8, 16] } },
+    });
+    const x = randomValues(5 * 16);
+    const answer = await farm.post('/v1/infer?wait=10000', { plan: build.plan.id, inputs: { x: { shape: [5, 16], data: x } } });
+    assert.equal(answer.statusCode, 200, answer.body);
+    const y = answer.json().outputs.y;
+    assert.deepEqual(y.shape, [5, 8]);
+    const expected = referenceOutputs(mlpNetwork(mlp), { x: { shape: [5, 16], data: x } }).y;
+    assert.ok(scaledError(y.data, expected) < 1e-5, `error ${scaledError(y.data, expected)}`);
   });
 
   it('answers 202 with an id when not asked to wait, and the result later', async () => {
