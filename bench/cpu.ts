@@ -16,7 +16,7 @@ const MAX_BATCH = Math.max(...BATCHES);
 const RUNS: Record<number, number> = { 1: 400, 16: 200, 256: 40 };
 const BLOCK: Record<number, number> = { 1: 20, 16: 20, 256: 4 };
 const DISCARDED = 2;
-const PAUSE_MS = 30;
+const PAUSE_MS = 100;
 const WARMUP = 10;
 
 // Both sides get the same thread count: the cpu backend's pool size (TRTFARM_CPU_THREADS, read when
@@ -68,7 +68,7 @@ for (const batch of BATCHES) {
     await runOrt();
   }
   // Interleaved in blocks rather than run by run: both thread pools spin for a while after a
-  // run (onnxruntime's for milliseconds by default, ours for 200 µs), and on a small machine one
+  // run (onnxruntime's for about 30 ms by default, ours for 200 µs), and on a small machine one
   // side's spinning threads steal the cores that the other needs. So each block starts after a
   // pause that lets the other side's threads go to sleep, and its first runs (threads waking,
   // caches refilling) are not counted.
