@@ -2,15 +2,31 @@
 // one worker per visible GPU (one cpu worker when there is none), and the API. Prints one line
 // with the API URL when everything is ready; Ctrl-C / SIGTERM stops the workers (gracefully),
 // then the API, then Redis.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { loadConfig } from '../shared/config.js';
-import { engine } from '../shared/engine/addon.js';
-import { LocalRedis, RedisMissingError } from '../shared/queue/local-redis.js';
+import { LocalRedis } from '../shared/queue/local-redis.js';
 import { SupervisedProcess } from './supervised-process.js';
 
 const config = loadConfig();
+
+// `npm install && npm start` on a fresh clone: the addon is built on the first start (its
+// output on stderr: stdout carries only the ready line).
+// The file shared/engine/addon.ts loads (importing it throws while the file is missing).
+const addon = fileURLToPath(new URL('../native/build/Release/trtfarm.node', import.meta.url));
+if (!existsSync(addon)) {
+  process.stderr.write('trtfarm: building the native addon (first start)…\n');
+  const built = spawnSync('npm', ['run', '--silent', 'build:native'], { stdio: ['ignore', 2, 2] });
+  if (built.status !== 0) {
+    process.stderr.write('trtfarm: building the native addon failed (it needs cmake and a C++17 compiler)\n');
+    process.exit(1);
+  }
+}
+const { engine } = await import('../shared/engine/addon.js');
 const logDir = path.join(config.dataDir, 'logs');
 await mkdir(logDir, { recursive: true });
 
