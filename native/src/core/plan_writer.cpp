@@ -63,6 +63,10 @@ void writeProgram(ByteWriter& w, const Program& p) {
 
 std::vector<uint8_t> serializePlan(const Plan& plan) {
   ByteWriter w;
+  // Room for the weights up front: growing a vector of hundreds of megabytes copies it each time.
+  size_t payload = plan.tactics.size() + (1u << 16);
+  for (const Weights& wt : plan.program.weights) payload += wt.bytes.size() + 64;
+  w.buffer().reserve(payload);
   w.raw(kPlanMagic, sizeof kPlanMagic);
   w.u32(kPlanFormatVersion);
   w.str(plan.backend);
