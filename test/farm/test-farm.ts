@@ -9,6 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 
 import { buildApp } from '../../api/app.js';
@@ -19,6 +20,17 @@ import type { PlanMeta } from '../../shared/store/plan-meta.js';
 import type { PlanStore } from '../../shared/store/plan-store.js';
 import { FarmWorker } from '../../worker/farm-worker.js';
 import type { TestRedis } from '../helpers/redis.js';
+
+async function scanAll(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
 
 export interface CompletedBuild {
   id: string;
@@ -163,10 +175,25 @@ export class TestFarm {
     }
   }
 
+  // Obliterates every queue of this farm's prefix and deletes its other keys (worker
+  // records, build index, plans in Redis), leaving the file's Redis as the test found it.
+  private async clearRedis(): Promise<void> {
+    const { redis } = this.app.farm;
+    const prefix = this.config.queuePrefix;
+    const keys = await scanAll(redis, `${prefix}:*`);
+    const queueNames = keys.filter((key) => key.endsWith(':meta') && key.split(':').length === 3).map((key) => key.split(':')[1]);
+    for (const name of queueNames) await this.app.farm.queue(name).obliterate({ force: true });
+    const rest = await scanAll(redis, `${prefix}:*`);
+    if (rest.length > 0) await redis.del(...rest);
+    const left = await scanAll(redis, `${prefix}:*`);
+    if (left.length > 0) throw new Error(`keys left behind: ${left.join(', ')}`);
+  }
+
   async stop(): Promise<void> {
     for (const child of this.children) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
     await Promise.all(this.children.map((child) => child.exited));
     await Promise.all(this.inProcess.map((worker) => worker.stop()));
+    await this.clearRedis();
     await this.app.close();
     await rm(this.config.dataDir, { recursive: true, force: true });
   }
