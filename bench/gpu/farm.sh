@@ -6,14 +6,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export TRTFARM_DATA_DIR=${TRTFARM_DATA_DIR:-$(mktemp -d /tmp/trtfarm-farm.XXXX)}
-export PORT=${PORT:-18080} LOG_LEVEL=${LOG_LEVEL:-warn}
-npx tsx bin/farm.ts > "$TRTFARM_DATA_DIR/farm.out" 2>&1 &
+export PORT=${PORT:-18080}
+# Its own process group, so that the trap's SIGTERM reaches the farm through npx and tsx.
+setsid npx tsx bin/farm.ts > "$TRTFARM_DATA_DIR/farm.out" 2>&1 &
 farm=$!
-trap 'kill -TERM $farm 2>/dev/null; wait $farm 2>/dev/null || true' EXIT
+stop() {
+  kill -TERM -- -$farm 2>/dev/null; wait $farm 2>/dev/null || true
+  # A redis-server the farm started and left behind (seen when its group got the signal at once).
+  for cwd in /proc/[0-9]*/cwd; do
+    [[ "$(readlink "$cwd" 2>/dev/null)" == "$TRTFARM_DATA_DIR"* ]] && kill -TERM "$(basename "$(dirname "$cwd")")" 2>/dev/null
+  done
+  return 0
+}
+trap stop EXIT
 for _ in $(seq 240); do
   grep -q "trtfarm ready at" "$TRTFARM_DATA_DIR/farm.out" && break
-  kill -0 $farm 2>/dev/null || { cat "$TRTFARM_DATA_DIR/farm.out"; exit 1; }
+  kill -0 $farm 2>/dev/null || break
   sleep 0.5
 done
-grep "trtfarm ready at" "$TRTFARM_DATA_DIR/farm.out"
+if ! grep "trtfarm ready at" "$TRTFARM_DATA_DIR/farm.out"; then
+  echo "the farm did not start:"; cat "$TRTFARM_DATA_DIR/farm.out"; tail -n 30 "$TRTFARM_DATA_DIR"/logs/*.log
+  exit 1
+fi
 npx tsx bench/gpu/farm-client.ts "http://127.0.0.1:$PORT"

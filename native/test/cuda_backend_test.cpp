@@ -304,7 +304,7 @@ NetworkSpec fcStack() {
                 fc("fc5", 32, 16, true), activation("leaky", Activation::LeakyRelu, 0.1f),
                 reshape("grid", {0, 4, 4}, "leaky"), constant("c", {4, 8}), matmul("mm", "grid", "c"),
                 constant("scale", {1, 8}), binary("scaled", BinaryOp::Prod, "mm", "scale"),
-                activation("squash", Activation::Tanh), binary("mixed", BinaryOp::Sub, "squash", "scaled")};
+                activation("squash", Activation::Tanh), binary("mixed", BinaryOp::Sum, "squash", "scaled")};
   net.outputs = std::vector<std::string>{"mixed", "fc3"};
   return net;
 }

@@ -17,7 +17,9 @@ import { referenceOutputs, scaledError, type Tensor64 } from '../helpers/referen
 import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from '../helpers/seed.js';
 
 const PRECISIONS: Precision[] = ['fp32', 'tf32', 'fp16', 'bf16'];
-const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 1e-3, fp16: 1e-2, bf16: 1e-2 };
+// TF32 rounds both operands of every product to 10-bit mantissas (2^-11 relative each): the seeded
+// chains of three self-products compound that to about 1.2e-3.
+const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 2e-3, fp16: 1e-2, bf16: 1e-2 };
 
 const cuda = engine.backends().find((b) => b.name === 'cuda');
 const noGpu = !cuda?.compiled

@@ -1,7 +1,9 @@
 // Build-time timing of FC tactics on the device, the way TensorRT picks kernels: every cuBLASLt
-// candidate its heuristic offers plus the GEMV variants, each run on the op's real weights and
-// random activations (zeros would run faster than real data), L2 evicted before each timed run
-// (in the network each layer's weights arrive from memory, not from cache), median kept.
+// candidate its heuristic offers plus the GEMV variants, each on the op's real weights and random
+// activations (zeros would run faster than real data). Each timed run is two consecutive layers
+// on two copies of the weights after the L2 was evicted: in the network each layer's weights
+// come from memory, and a kernel's cost includes how it follows the previous one.
+// TRTFARM_CUDA_TUNING_LOG=1 prints every candidate's time to stderr.
 #pragma once
 
 #include <cublasLt.h>
@@ -21,16 +23,17 @@ class Autotuner {
   Tactic tune(const Program& program, int32_t opIndex, int64_t rows);
 
  private:
-  // Median device time of `launch` in microseconds.
-  float time(const std::function<void()>& launch);
+  // Median device time in microseconds of one layer: `layer` run on w_ then on w2_, halved.
+  float time(const std::function<void(const void* w, void* y)>& layer);
   void uploadWeights(const Program& program, const Op& op);
 
   cublasLtHandle_t lt_;
   cudaStream_t stream_;
   Precision precision_;
   DType type_;
-  DeviceBuffer flush_, sink_, workspace_, x_, y_, w_, bias_;
-  int32_t weightsOf_ = -1;  // the op whose weights w_ and bias_ hold
+  bool log_;
+  DeviceBuffer flush_, sink_, workspace_, x_, y_, y2_, w_, w2_, bias_;
+  int32_t weightsOf_ = -1;  // the op whose weights w_, w2_ and bias_ hold
 };
 
 }  // namespace trtfarm::cuda

@@ -22,29 +22,6 @@ int64_t rowsAt(const Program& program, const Op& op, int64_t batch) {
   return elementsAt(program.values.at(op.inputs.at(0)).shape, batch) / op.k;
 }
 
-std::string tacticJson(const Tactic& t) {
-  std::ostringstream out;
-  if (t.kind == TacticKind::Gemv) {
-    out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << (1 << t.variant);
-  } else if (t.kind == TacticKind::LtDefault) {
-    out << "{\"kernel\":\"cublasLt-heuristic\"";
-  } else {
-    cublasLtMatmulAlgo_t algo;
-    std::memcpy(&algo, t.algo.data(), sizeof algo);
-    auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
-      uint32_t v = 0;
-      size_t written = 0;
-      cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written);
-      return v;
-    };
-    out << "{\"kernel\":\"cublasLt\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
-        << ",\"tile\":" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << ",\"stages\":" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
-        << ",\"splitK\":" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM) << ",\"workspace\":" << t.workspaceBytes;
-  }
-  out << ",\"us\":" << t.micros << "}";
-  return out.str();
-}
-
 class CudaBackend : public Backend {
  public:
   explicit CudaBackend(int device) : device_(device) {

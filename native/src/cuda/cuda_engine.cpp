@@ -52,11 +52,26 @@ void validate(const Program& p, DType type) {
 
 }  // namespace
 
+namespace {
+
+// The program without its weight bytes: those go to the device once and are not kept on the host.
+Program withoutWeightBytes(const Program& program) {
+  Program p;
+  p.values = program.values;
+  p.ops = program.ops;
+  p.inputs = program.inputs;
+  p.outputs = program.outputs;
+  for (const Weights& w : program.weights) p.weights.push_back({w.dtype, w.shape, {}});
+  return p;
+}
+
+}  // namespace
+
 CudaEngine::CudaEngine(int device, const Plan& plan)
     : device_(device), precision_(plan.precision), type_(storageType(plan.precision)), batch_(plan.batch),
-      program_(plan.program) {
+      program_(withoutWeightBytes(plan.program)) {
   if (plan.backend != "cuda") throw Error(ErrorCode::Plan, "plan was built for the " + plan.backend + " backend, not cuda");
-  validate(program_, type_);
+  validate(plan.program, type_);
   if (!plan.tactics.empty()) tactics_ = TacticTable::parse(plan.tactics);
   if (!plan.tactics.empty() && tactics_.precision != precision_)
     throw Error(ErrorCode::Plan, "plan tactics were tuned for another precision");
@@ -75,11 +90,10 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
   }
   // From here members own their memory; a throw destroys them, and ~CudaEngine is not run.
   try {
-    for (Weights& w : program_.weights) {
+    for (const Weights& w : plan.program.weights) {
       weights_.emplace_back(w.bytes.size());
       check(cudaMemcpy(weights_.back().get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice),
             "cudaMemcpy(weights)");
-      std::vector<uint8_t>().swap(w.bytes);
     }
     arena_ = DeviceBuffer(memory_.arenaBytes);
     workspace_ = DeviceBuffer(kWorkspaceBytes);

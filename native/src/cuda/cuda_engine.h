@@ -55,7 +55,7 @@ class CudaEngine : public Engine {
   Precision precision_;
   DType type_;
   BatchRange batch_;
-  Program program_;  // weight bytes dropped once uploaded
+  Program program_;  // without weight bytes: they live in weights_
   TacticTable tactics_;
   MemoryPlan memory_;
   cudaStream_t stream_ = nullptr;

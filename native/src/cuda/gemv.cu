@@ -64,8 +64,9 @@ __device__ __forceinline__ void prefetchL2(const void* p, uint32_t bytes) {
 #endif
 }
 
-// FEATURES output features per warp, up to MAXR rows of x.
-template <typename T, int MAXR, int FEATURES>
+// FEATURES output features per warp, up to MAXR rows of x; PREFETCH: ask for the warp's rows of
+// W into L2 before waiting for the previous layer.
+template <typename T, int MAXR, int FEATURES, bool PREFETCH>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     gemvKernel(const T* __restrict__ w, const T* __restrict__ bias, const T* __restrict__ x, T* __restrict__ y,
                int rows, int64_t k, int64_t n, Activation act, float alpha) {
@@ -75,7 +76,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   const int lane = threadIdx.x & 31;
   const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
   // W does not depend on the previous layer: start its transfer before waiting for that layer.
-  if (lane < FEATURES && first + lane < n) prefetchL2(w + (first + lane) * k, static_cast<uint32_t>(k * sizeof(T)));
+  if (PREFETCH && lane < FEATURES && first + lane < n)
+    prefetchL2(w + (first + lane) * k, static_cast<uint32_t>(k * sizeof(T)));
   enterDependentGrid();
   if (first >= n) return;
 
@@ -131,19 +133,30 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   }
 }
 
+template <typename T, int MAXR, int FEATURES>
+void launchFeatures(bool prefetch, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
+                    Activation act, float alpha, cudaStream_t stream) {
+  const int64_t warps = (n + FEATURES - 1) / FEATURES;
+  const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  const dim3 threads(kWarpsPerBlock * 32);
+  if (prefetch)
+    launchDependent("gemv kernel", gemvKernel<T, MAXR, FEATURES, true>, blocks, threads, stream, w, bias, x, y, rows, k,
+                    n, act, alpha);
+  else
+    launchDependent("gemv kernel", gemvKernel<T, MAXR, FEATURES, false>, blocks, threads, stream, w, bias, x, y, rows,
+                    k, n, act, alpha);
+}
+
 template <typename T, int MAXR>
 void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
                 Activation act, float alpha, cudaStream_t stream) {
-  const int64_t warps = (n + (1 << variant) - 1) >> variant;
-  const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  const dim3 threads(kWarpsPerBlock * 32);
-  switch (variant) {
-    case 0: launchDependent("gemv kernel", gemvKernel<T, MAXR, 1>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
-    case 1: launchDependent("gemv kernel", gemvKernel<T, MAXR, 2>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
-    case 2: launchDependent("gemv kernel", gemvKernel<T, MAXR, 4>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha); break;
+  const bool prefetch = (variant & 4) != 0;
+  switch (variant & 3) {
+    case 0: launchFeatures<T, MAXR, 1>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
+    case 1: launchFeatures<T, MAXR, 2>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
+    case 2: launchFeatures<T, MAXR, 4>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
     default:
-      if constexpr (MAXR <= 8)
-        launchDependent("gemv kernel", gemvKernel<T, MAXR, 8>, blocks, threads, stream, w, bias, x, y, rows, k, n, act, alpha);
+      if constexpr (MAXR <= 8) launchFeatures<T, MAXR, 8>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream);
       break;
   }
 }
@@ -152,7 +165,7 @@ void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int ro
 
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
   const int64_t perLoad = 16 / static_cast<int64_t>(dtypeSize(type));
-  const int64_t maxRows = variant == 3 ? 8 : kGemvMaxRows;  // 8 features × 16 rows would not fit in registers
+  const int64_t maxRows = (variant & 3) == 3 ? 8 : kGemvMaxRows;  // 8 features × 16 rows would not fit in registers
   return variant >= 0 && variant < kGemvVariants && rows >= 1 && rows <= maxRows && k % perLoad == 0;
 }
 

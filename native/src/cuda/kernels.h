@@ -35,9 +35,10 @@ void launchFillRandom(DType type, void* dst, int64_t count, uint32_t seed, cudaS
 void launchTouch(const void* data, int64_t bytes, void* sink, cudaStream_t stream);
 
 // y[rows, n] = act(x[rows, k] · W[n, k]ᵀ + bias[n]) for few rows, streaming W with 16-byte loads
-// (the weight read is the whole cost at small batch). Variant v gives each warp 2^v output
-// features, trading W-load parallelism for reuse of the x loads (8 features: up to 8 rows).
-constexpr int kGemvVariants = 4;
+// (the weight read is the whole cost at small batch). Variant v gives each warp 2^(v & 3) output
+// features, trading W-load parallelism for reuse of the x loads (8 features: up to 8 rows);
+// with v & 4 each warp first asks for its rows of W into L2, before the previous layer is done.
+constexpr int kGemvVariants = 8;
 constexpr int64_t kGemvMaxRows = 16;
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k);
 void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,

@@ -1,8 +1,11 @@
 #include "tactics.h"
 
+#include <cublasLt.h>
+
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include "../core/error.h"
 
@@ -139,6 +142,30 @@ TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
   }
   if (!r.done()) throw Error(ErrorCode::Plan, "cuda tactics have trailing bytes");
   return table;
+}
+
+std::string tacticJson(const Tactic& t) {
+  std::ostringstream out;
+  if (t.kind == TacticKind::Gemv) {
+    out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << (1 << (t.variant & 3))
+        << ",\"prefetch\":" << ((t.variant & 4) ? "true" : "false");
+  } else if (t.kind == TacticKind::LtDefault) {
+    out << "{\"kernel\":\"cublasLt-heuristic\"";
+  } else {
+    cublasLtMatmulAlgo_t algo;
+    std::memcpy(&algo, t.algo.data(), sizeof algo);
+    auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
+      uint32_t v = 0;
+      size_t written = 0;
+      cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written);
+      return v;
+    };
+    out << "{\"kernel\":\"cublasLt\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
+        << ",\"tile\":" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << ",\"stages\":" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
+        << ",\"splitK\":" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM) << ",\"workspace\":" << t.workspaceBytes;
+  }
+  out << ",\"us\":" << t.micros << "}";
+  return out.str();
 }
 
 std::vector<int64_t> chooseBuckets(const BatchRange& batch) {

@@ -61,6 +61,9 @@ struct TacticTable {
   static TacticTable parse(const std::vector<uint8_t>& bytes);
 };
 
+// {"kernel":"gemv"|"cublasLt"|"cublasLt-heuristic", its configuration, "us": timed}
+std::string tacticJson(const Tactic& t);
+
 // The batch sizes to tune at: min, opt and max, the powers of two up to 16 between them (the
 // GEMV range, where the best kernel changes quickly with the batch), and the powers of four above.
 std::vector<int64_t> chooseBuckets(const BatchRange& batch);
