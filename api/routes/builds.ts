@@ -17,11 +17,10 @@ type BuildJob = Job<BuildJobData, BuildJobResult>;
 
 export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async (app, { engine }) => {
   const { farm } = app;
-  const index = farm.builds;
 
   // A build's state from its job, or from the index once the job is gone.
   async function currentStatus(id: string): Promise<BuildStatus | undefined> {
-    const record = await index.get(id);
+    const record = await farm.builds.get(id);
     const job: BuildJob | undefined = record.queue ? await farm.queue(record.queue).getJob(id) : undefined;
     if (job) return jobStatus(job);
     const plan = record.plan ? await farm.planMeta(record.plan) : undefined;
@@ -58,7 +57,7 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
         return reply.code(202).send({ id, status: 'queued' });
       }
       if (known) return reply.code(202).send({ id, status: known.status });
-      await index.setQueue(id, queue.name);
+      await farm.builds.setQueue(id, queue.name);
       const data: BuildJobData = { request: buildRequestToJson(normalized, target.backend), backend: target.backend, compatKey: target.compatKey };
       // The id is the job id: two identical requests racing here still make one job.
       await queue.add('build', data, { ...buildJobOptions, jobId: id });
