@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -44,7 +43,7 @@ ThreadPool::ThreadPool(unsigned threads) {
 
 ThreadPool::~ThreadPool() {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(sleepMutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -56,71 +55,77 @@ ThreadPool& ThreadPool::shared() {
   return pool;
 }
 
-void ThreadPool::drain(Job& job) {
-  for (size_t i = job.next.fetch_add(1); i < job.count; i = job.next.fetch_add(1)) (*job.task)(i);
+void ThreadPool::drain(Slot& slot) {
+  for (size_t i = slot.next.fetch_add(1); i < slot.count; i = slot.next.fetch_add(1)) (*slot.task)(i);
 }
 
-ThreadPool::Job* ThreadPool::takeJob() {
-  while (!jobs_.empty()) {
-    Job* job = jobs_.front();
-    if (job->next.load() < job->count) {
-      job->helpers.fetch_add(1);
-      return job;
-    }
-    jobs_.pop_front();  // all its tasks are taken; its caller waits for them to finish
-    queued_.store(jobs_.size());
+bool ThreadPool::anyPublished() const {
+  return std::any_of(slots_.begin(), slots_.end(), [](const Slot& s) { return s.state.load() & 1; });
+}
+
+bool ThreadPool::helpSomeJob() {
+  bool found = false;
+  for (Slot& slot : slots_) {
+    const uint64_t seen = slot.state.load();
+    if (!(seen & 1)) continue;
+    found = true;
+    // Register, then check that the job is still the one seen: its caller retracts it before
+    // waiting for helpers to leave, so either it sees us or we see the retraction.
+    slot.helpers.fetch_add(1);
+    if (slot.state.load() == seen) drain(slot);
+    slot.helpers.fetch_sub(1, std::memory_order_release);
   }
-  return nullptr;
+  return found;
 }
 
 void ThreadPool::workerLoop() {
   auto lastWork = std::chrono::steady_clock::now();
-  for (;;) {
-    Job* job = nullptr;
-    if (queued_.load(std::memory_order_acquire) == 0 &&
-        std::chrono::steady_clock::now() - lastWork < kSpinBeforeSleep) {
+  while (!stopping_.load(std::memory_order_relaxed)) {
+    if (helpSomeJob()) {
+      lastWork = std::chrono::steady_clock::now();
+      continue;
+    }
+    if (std::chrono::steady_clock::now() - lastWork < kSpinBeforeSleep) {
       relax();
       continue;
     }
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      if (jobs_.empty() && std::chrono::steady_clock::now() - lastWork >= kSpinBeforeSleep) {
-        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-      }
-      if (stopping_) return;
-      job = takeJob();
-    }
-    if (!job) continue;
-    drain(*job);
-    job->helpers.fetch_sub(1, std::memory_order_release);  // last touch: the caller may free it now
+    // Counted as a sleeper before the last look, so that a caller publishing now either sees
+    // the count (and wakes us) or is seen by the look.
+    std::unique_lock<std::mutex> lock(sleepMutex_);
+    sleepers_.fetch_add(1);
+    wake_.wait(lock, [this] { return stopping_.load() || anyPublished(); });
+    sleepers_.fetch_sub(1);
     lastWork = std::chrono::steady_clock::now();
   }
 }
 
 void ThreadPool::parallelFor(size_t count, const std::function<void(size_t)>& task) {
   if (count == 0) return;
-  if (count == 1 || workers_.empty()) {
+  Slot* slot = nullptr;
+  for (Slot& s : slots_) {
+    bool expected = false;
+    if (count > 1 && !workers_.empty() && s.owned.compare_exchange_strong(expected, true)) {
+      slot = &s;
+      break;
+    }
+  }
+  if (!slot) {  // one task, no workers, or more concurrent callers than slots: run it here
     for (size_t i = 0; i < count; ++i) task(i);
     return;
   }
-  Job job;
-  job.task = &task;
-  job.count = count;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    jobs_.push_back(&job);
-    queued_.store(jobs_.size(), std::memory_order_release);
+  slot->task = &task;
+  slot->count = count;
+  slot->next.store(0);
+  const uint64_t generation = slot->state.load() + 1;  // even → odd: published
+  slot->state.store(generation);
+  if (sleepers_.load() > 0) {
+    std::lock_guard<std::mutex> lock(sleepMutex_);
+    wake_.notify_all();
   }
-  wake_.notify_all();
-  drain(job);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto it = std::find(jobs_.begin(), jobs_.end(), &job);
-    if (it != jobs_.end()) jobs_.erase(it);
-    queued_.store(jobs_.size());
-  }
-  // No worker can find the job any more; wait for those still running one of its tasks.
-  while (job.helpers.load(std::memory_order_acquire) != 0) relax();
+  drain(*slot);
+  slot->state.store(generation + 1);  // retracted: no new helper will run a task
+  while (slot->helpers.load(std::memory_order_acquire) != 0) relax();
+  slot->owned.store(false);
 }
 
 }  // namespace trtfarm::cpu

@@ -1,12 +1,15 @@
 // A small persistent pool shared by every cpu engine. parallelFor may be called from several
-// threads at once (libuv runs inferences concurrently): each call is its own job, and the
-// calling thread works on its job too, so a call never waits on a pool busy with another.
+// threads at once (libuv runs inferences concurrently): each call publishes its own job in a
+// slot, and the calling thread works on its job too, so a call never waits on a pool busy with
+// another. Publishing and joining a job take no lock: a layer of a batch-1 MLP lasts only tens
+// of microseconds, and with many threads a mutex around each job costs more than the work.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -30,21 +33,28 @@ class ThreadPool {
   static ThreadPool& shared();
 
  private:
-  struct Job {
+  // A job's home while it runs. Slots live as long as the pool, so a worker may look at one at
+  // any time; `state` (generation << 1 | published) tells it whether what it saw is still current.
+  struct Slot {
+    std::atomic<bool> owned{false};
+    std::atomic<uint64_t> state{0};
     const std::function<void(size_t)>* task = nullptr;
     size_t count = 0;
     std::atomic<size_t> next{0};
-    std::atomic<unsigned> helpers{0};  // workers inside this job; the caller waits them out
+    std::atomic<unsigned> helpers{0};  // workers inside the job; its caller waits them out
   };
-  static void drain(Job& job);
-  Job* takeJob();  // with mutex_ held: the first queued job with work left, registered as helped
+  static constexpr size_t kSlots = 8;
+
+  static void drain(Slot& slot);
+  bool helpSomeJob();  // false when no job was published
+  bool anyPublished() const;
   void workerLoop();
 
-  std::mutex mutex_;
+  std::array<Slot, kSlots> slots_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<unsigned> sleepers_{0};
+  std::mutex sleepMutex_;
   std::condition_variable wake_;
-  std::deque<Job*> jobs_;
-  std::atomic<size_t> queued_{0};  // jobs_.size(), readable without the mutex while spinning
-  bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
 
