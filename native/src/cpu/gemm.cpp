@@ -105,7 +105,8 @@ void runTile(const Problem& pr, size_t r0, size_t r1, size_t p0, size_t p1) {
   const bool lateActivation = pr.act != Activation::None && pr.act != Activation::Relu &&
                               pr.act != Activation::LeakyRelu;
   alignas(64) float edge[kMr * kPanel];
-  for (size_t k0 = 0; k0 < k || k0 == 0; k0 += kKc) {
+  // At least one pass, so that k = 0 still writes act(bias).
+  for (size_t k0 = 0;; k0 += kKc) {
     const size_t k1 = std::min(k, k0 + kKc);
     const bool last = k1 == k;
     for (size_t p = p0; p < p1; ++p) {
