@@ -37,6 +37,7 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   installErrorHandling(app, config.bodyLimitBytes);
 
   const farm = new FarmServices(config);
+  await farm.open();
   app.decorate('farm', farm);
   app.addHook('onClose', () => farm.close());
 

@@ -33,10 +33,16 @@ export class FarmServices {
 
   constructor(readonly config: FarmConfig) {
     if (!config.redisUrl) throw new Error('the API needs REDIS_URL');
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+    // While Redis is down, commands fail at once (answered 503) instead of waiting in a queue
+    // with the request hanging; open() connects.
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
     this.store = openPlanStore(config, this.redis);
     this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
     this.builds = new BuildIndex(this.redis, config.queuePrefix);
+  }
+
+  async open(): Promise<void> {
+    await this.redis.connect();
   }
 
   queue(name: string): Queue {
@@ -63,9 +69,9 @@ export class FarmServices {
     // would miss whatever is added between now and its first blocking read.
     const stream = `${this.config.queuePrefix}:${queueName}:events`;
     const [last] = await this.redis.xrevrange(stream, '+', '-', 'COUNT', 1);
-    // Its own connection: it blocks reading the stream. BullMQ leaves a connection it was
-    // given open, so close() quits it.
-    const connection = this.redis.duplicate();
+    // Its own connection, which waits out outages: it blocks reading the stream. BullMQ leaves
+    // a connection it was given open, so close() quits it.
+    const connection = this.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false });
     this.eventConnections.push(connection);
     const events = new QueueEvents(queueName, { connection, prefix: this.config.queuePrefix, lastEventId: last?.[0] ?? '0-0' });
     await events.waitUntilReady();

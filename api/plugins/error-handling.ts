@@ -35,6 +35,7 @@ function describe(error: FastifyError, request: FastifyRequest, bodyLimit: numbe
     return { statusCode: validation.statusCode, message: validation.message };
   }
   if (isCallerError(error)) return { statusCode: 400, message: error.message };
+  if (error.statusCode === undefined && isRedisOutage(error)) return { statusCode: 503, message: `Redis is unreachable (${error.message})` };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return { statusCode: 413, message: `request body is over the limit of ${bodyLimit} bytes (TRTFARM_BODY_LIMIT_BYTES)` };
   }
@@ -42,4 +43,12 @@ function describe(error: FastifyError, request: FastifyRequest, bodyLimit: numbe
   const status = error.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 600) return { statusCode: status, message: error.message };
   return { statusCode: 500, message: 'internal error' };
+}
+
+// ioredis's errors while the connection is down (the API's connection does not queue commands).
+function isRedisOutage(error: Error): boolean {
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /enableOfflineQueue options is false|Connection is closed|ECONNREFUSED|ECONNRESET/.test(error.message)
+  );
 }

@@ -19,6 +19,8 @@ export interface LocalRedisOptions {
   // Its own process group, so that a terminal's Ctrl-C reaches only the supervisor, which
   // stops Redis last, after the workers that still write to it.
   ownProcessGroup?: boolean;
+  // A given port (to restart a server where its clients expect it); default: a free one.
+  port?: number;
 }
 
 export class LocalRedis {
@@ -35,11 +37,11 @@ export class LocalRedis {
     await mkdir(options.dir, { recursive: true });
     // The free port may be taken between probing and binding; try again then.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = options.port ?? (await freePort());
       try {
         return new LocalRedis(await launch(port, options), port);
       } catch (error) {
-        if (error instanceof RedisMissingError || attempt === 3) throw error;
+        if (error instanceof RedisMissingError || options.port !== undefined || attempt === 3) throw error;
       }
     }
   }
