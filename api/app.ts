@@ -37,6 +37,8 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   installErrorHandling(app, config.bodyLimitBytes);
 
   const farm = new FarmServices(config);
+  // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).
+  farm.redis.on('error', (error: Error) => app.log.warn({ err: error.message }, 'redis connection error'));
   await farm.open();
   app.decorate('farm', farm);
   app.addHook('onClose', () => farm.close());

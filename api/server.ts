@@ -5,7 +5,10 @@ import { loadConfig } from '../shared/config.js';
 import { buildApp } from './app.js';
 
 const config = loadConfig();
-const app = await buildApp({ config, engine });
+const app = await buildApp({ config, engine }).catch((error: Error) => {
+  process.stderr.write(`trtfarm API: cannot start (Redis at ${config.redisUrl}?): ${error.message}\n`);
+  process.exit(1);
+});
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
