@@ -24,28 +24,6 @@ export const seedMatrixMultiply = {
   },
 };
 
-// A float64 reference of y = x·Wᵀ + b for random FC networks.
-export function referenceFc(x: number[], batch: number, w: number[], b: number[], outputs: number): number[] {
-  const k = x.length / batch;
-  const y: number[] = [];
-  for (let n = 0; n < batch; n++) {
-    for (let o = 0; o < outputs; o++) {
-      let sum = b[o];
-      for (let i = 0; i < k; i++) sum += x[n * k + i] * w[o * k + i];
-      y.push(sum);
-    }
-  }
-  return y;
-}
-
 export function randomValues(count: number): number[] {
   return Array.from({ length: count }, () => Math.fround(Math.random() * 2 - 1));
-}
-
-export function assertClose(actual: number[], expected: number[], relative = 1e-5): void {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
-  const scale = Math.max(1, ...expected.map(Math.abs));
-  actual.forEach((value, i) => {
-    if (!(Math.abs(value - expected[i]) <= relative * scale)) throw new Error(`[${i}]: ${value} ≠ ${expected[i]}`);
-  });
 }
