@@ -107,7 +107,7 @@ const table = [
 ].join('\n');
 const details = [
   `MLP: ${LAYERS} × fullyConnected ${WIDTH}→${WIDTH} + bias + ReLU, fp32, one plan with batch profile 1..${MAX_BATCH}.`,
-  `Machine: ${machine}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
+  `Machine: ${machine}; load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
   `trtfarm: ${cpu?.version ?? 'cpu backend'}, ${threads} threads. onnxruntime-node ${ort.env.versions.common}, CPU EP, intraOpNumThreads ${threads}.`,
   `Median of ${Object.entries(RUNS).map(([b, n]) => `${n} (batch ${b})`).join(', ')} runs each after ${WARMUP} warm-up runs, interleaved in one process in blocks of ${Object.values(BLOCK).join('/')} counted runs, each after a ${PAUSE_MS} ms pause and ${DISCARDED} uncounted runs; times are infer() → promise resolved, as a caller sees them.`,
 ].join('\n');
