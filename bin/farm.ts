@@ -14,6 +14,32 @@ import { SupervisedProcess } from './supervised-process.js';
 
 const config = loadConfig();
 
+// Whatever has been started so far, stopped in order by the first signal or failure; signals
+// are handled from the start, so no stage can be left running (Redis and the children have
+// their own process groups and would outlive an abruptly killed supervisor).
+let redisStart: Promise<LocalRedis | undefined> = Promise.resolve(undefined);
+let workers: SupervisedProcess[] = [];
+let api: SupervisedProcess | undefined;
+let stopping: Promise<void> | undefined;
+
+function stopAll(exitCode: number): Promise<never> {
+  // A second signal (Ctrl-C reaches npm, tsx and this process) waits for the first stop.
+  stopping ??= (async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await api?.stop();
+    await (await redisStart.catch(() => undefined))?.stop();
+  })();
+  return stopping.then(() => process.exit(exitCode));
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+process.on('exit', () => [...workers, ...(api ? [api] : [])].forEach((child) => child.kill()));
+
+async function fail(message: string): Promise<never> {
+  process.stderr.write(`trtfarm: ${message}\n`);
+  return stopAll(1);
+}
+
 // `npm install && npm start` on a fresh clone: the addon is built on the first start (its
 // output on stderr: stdout carries only the ready line).
 // The file shared/engine/addon.ts loads (importing it throws while the file is missing).
@@ -21,24 +47,16 @@ const addon = fileURLToPath(new URL('../native/build/Release/trtfarm.node', impo
 if (!existsSync(addon)) {
   process.stderr.write('trtfarm: building the native addon (first start)…\n');
   const built = spawnSync('npm', ['run', '--silent', 'build:native'], { stdio: ['ignore', 2, 2] });
-  if (built.status !== 0) {
-    process.stderr.write('trtfarm: building the native addon failed (it needs cmake and a C++17 compiler)\n');
-    process.exit(1);
-  }
+  if (built.status !== 0) await fail('building the native addon failed (it needs cmake and a C++17 compiler)');
 }
 const { engine } = await import('../shared/engine/addon.js');
 const logDir = path.join(config.dataDir, 'logs');
 await mkdir(logDir, { recursive: true });
 
-let redis: LocalRedis | undefined;
 if (!config.redisUrl) {
-  try {
-    redis = await LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: true, ownProcessGroup: true });
-  } catch (error) {
-    process.stderr.write(`trtfarm: ${(error as Error).message}\n`);
-    process.exit(1);
-  }
+  redisStart = LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: true, ownProcessGroup: true });
 }
+const redis = await redisStart.catch((error: Error) => fail(error.message));
 const env = { ...process.env, REDIS_URL: config.redisUrl ?? redis!.url, TRTFARM_DATA_DIR: config.dataDir };
 
 const gpus = [
@@ -51,39 +69,22 @@ const gpus = [
 ].sort((a, b) => a - b);
 const devices = gpus.length > 0 ? gpus.map(String) : ['cpu'];
 
-const workers = devices.map(
-  (device) => new SupervisedProcess(`worker ${device}`, ['worker/main.ts', '--device', device], env, path.join(logDir, `worker-${device}.log`)),
-);
-const api = new SupervisedProcess('api', ['api/server.ts'], env, path.join(logDir, 'api.log'));
-
-let stopping = false;
-async function stopAll(exitCode: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await Promise.all(workers.map((worker) => worker.stop()));
-    await api.stop();
-    await redis?.stop();
+if (!stopping) {
+  workers = devices.map(
+    (device) => new SupervisedProcess(`worker ${device}`, ['worker/main.ts', '--device', device], env, path.join(logDir, `worker-${device}.log`)),
+  );
+  api = new SupervisedProcess('api', ['api/server.ts'], env, path.join(logDir, 'api.log'));
+  const started = api;
+  try {
+    const [apiLine] = await Promise.all([started.started('trtfarm API listening on'), ...workers.map((w) => w.started('"msg":"worker ready"'))]);
+    const url = apiLine.slice(apiLine.indexOf('http'));
+    process.stdout.write(`trtfarm ready at ${url} (redis ${env.REDIS_URL}, workers: ${devices.join(', ')}; logs in ${logDir})\n`);
+  } catch (error) {
+    if (!stopping) await fail((error as Error).message);
   }
-  process.exit(exitCode);
-}
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
-// Last resort if the supervisor itself dies: no orphaned children (they have their own groups).
-process.on('exit', () => [...workers, api].forEach((child) => child.kill()));
-
-try {
-  const [apiLine] = await Promise.all([api.started('trtfarm API listening on'), ...workers.map((w) => w.started('"msg":"worker ready"'))]);
-  const url = apiLine.slice(apiLine.indexOf('http'));
-  process.stdout.write(`trtfarm ready at ${url} (workers: ${devices.join(', ')}; logs in ${logDir})\n`);
-} catch (error) {
-  process.stderr.write(`trtfarm: ${(error as Error).message}\n`);
-  await stopAll(1);
-}
-
-for (const child of [api, ...workers]) {
-  void child.exited.then((code) => {
-    if (stopping) return;
-    process.stderr.write(`trtfarm: ${child.name} exited (${code}); stopping. Its last output:\n${child.tail}\n`);
-    void stopAll(1);
-  });
+  for (const child of [started, ...workers]) {
+    void child.exited.then((code) => {
+      if (!stopping) void fail(`${child.name} exited (${code}); stopping. Its last output:\n${child.tail}`);
+    });
+  }
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -53,12 +54,20 @@ describe('npm start', () => {
       const answer = await (await post('/v1/infer?wait=10000', { plan, inputs: { x: seedInput } })).json();
       assert.deepEqual(answer.outputs.fc.data, [1770, -1770]);
 
+      // Twice, as Ctrl-C reaches npm, tsx and the farm: the second waits for the first stop.
+      farm.child.kill('SIGTERM');
       farm.child.kill('SIGTERM');
       assert.equal(await farm.exited, 0, farm.output().stderr);
       assert.ok((await readdir(path.join(dataDir, 'redis', 'appendonlydir'))).some((name) => name.endsWith('.aof')));
       assert.ok(existsSync(path.join(dataDir, 'logs', 'worker-cpu.log')));
-      // Every child is gone: the API's port no longer answers.
+      // Every child is gone: the API's port no longer answers, nor Redis's.
       await assert.rejects(fetch(`${url}/healthz`));
+      const redisPort = Number(lines[0].match(/redis redis:\/\/[\d.]+:(\d+)/)?.[1]);
+      assert.ok(redisPort > 0, lines[0]);
+      await assert.rejects(
+        new Promise((resolve, reject) => connect(redisPort, '127.0.0.1').once('connect', resolve).once('error', reject)),
+        'redis-server was stopped',
+      );
     } finally {
       farm.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
