@@ -17,7 +17,7 @@ def tactic_summary(tactics):
     parts = []
     for t in tactics["layers"][0]["tactics"]:
         if t["kernel"] == "gemv":
-            parts.append(f"{t['batch']}: gemv×{t['featuresPerWarp']}{'+prefetch' if t['prefetch'] else ''}")
+            parts.append(f"{t['batch']}: gemv×{t['featuresPerWarp']}{'/smem-x' if t['sharedX'] else ''}")
         elif t["kernel"] == "cublasLt":
             parts.append(f"{t['batch']}: lt#{t['algo']}/t{t['tile']}/s{t['stages']}/k{t['splitK']}")
         else:

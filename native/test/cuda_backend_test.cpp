@@ -376,7 +376,8 @@ std::vector<uint8_t> withTactics(const std::vector<uint8_t>& bytes,
 void everyTacticKindMatchesFloat64() {
   for (Precision p : kPrecisions) {
     const auto bytes = build(wideMlp(), config(p, wideMlp(), 1, 4, 256));
-    for (int variant = 0; variant < cuda::kGemvVariants; ++variant)
+    for (int variant = 0; variant < cuda::kGemvVariants; ++variant) {
+      if (!cuda::gemvSupports(DType::F32, variant, 1, 512)) continue;
       checkAgainstFloat64(withTactics(bytes,
                                       [&](std::vector<cuda::Tactic>& ts) {
                                         for (auto& t : ts) {
@@ -384,7 +385,10 @@ void everyTacticKindMatchesFloat64() {
                                           t.variant = static_cast<uint8_t>(variant);
                                         }
                                       }),
-                          p, {1, 3, 16}, "gemv, 2^" + std::to_string(variant) + " features/warp");
+                          p, {1, 3, 16},
+                          "gemv ×" + std::to_string(cuda::gemvFeaturesPerWarp(variant)) +
+                              (cuda::gemvStagesX(variant) ? " shared x" : ""));
+    }
     checkAgainstFloat64(withTactics(bytes,
                                     [](std::vector<cuda::Tactic>& ts) {
                                       for (auto& t : ts) t.kind = cuda::TacticKind::LtDefault;

@@ -15,7 +15,10 @@
 namespace trtfarm::cuda {
 namespace {
 
-constexpr int kCandidates = 16;
+// cuBLASLt's ranked candidates to time: more where the product is compute-bound and the
+// heuristic's first picks under a fused epilogue can miss the fastest kernel.
+constexpr int kCandidates = 16, kCandidatesLarge = 24;
+constexpr int64_t kLargeRows = 256;
 constexpr size_t kWorkspaceBytes = 32u << 20;
 constexpr float kBudgetMicros = 2000;  // per candidate: enough repeats for a stable median, no more
 constexpr int kMinRepeats = 3, kMaxRepeats = 15;
@@ -119,7 +122,8 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
 
   LtMatmul matmul(LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
                                           op.activation == Activation::Relu));
-  for (const auto& result : matmul.candidates(lt_, kCandidates, workspace_.bytes())) {
+  const int count = rows >= kLargeRows ? kCandidatesLarge : kCandidates;
+  for (const auto& result : matmul.candidates(lt_, count, workspace_.bytes())) {
     Tactic t;
     t.kind = TacticKind::Lt;
     std::memcpy(t.algo.data(), &result.algo, sizeof result.algo);

@@ -100,7 +100,7 @@ void launchConvert(DType from, DType to, const void* src, void* dst, int64_t cou
     withElementType(to, [&](auto d) {
       using S = decltype(s);
       using D = decltype(d);
-      launchDependent("convert kernel", convertKernel<S, D>, gridFor(count), kThreads, stream,
+      launchDependent("convert kernel", convertKernel<S, D>, gridFor(count), kThreads, 0, stream,
                       static_cast<const S*>(src), static_cast<D*>(dst), count);
     });
   });
@@ -111,7 +111,7 @@ void launchActivation(DType type, const void* src, void* dst, int64_t count, Act
   if (count == 0) return;
   withElementType(type, [&](auto t) {
     using T = decltype(t);
-    launchDependent("activation kernel", activationKernel<T>, gridFor(count), kThreads, stream,
+    launchDependent("activation kernel", activationKernel<T>, gridFor(count), kThreads, 0, stream,
                     static_cast<const T*>(src), static_cast<T*>(dst), count, act, alpha);
   });
 }
@@ -121,7 +121,7 @@ void launchBinary(DType type, BinaryOp op, const void* a, const void* b, void* o
   if (shape.count == 0) return;
   withElementType(type, [&](auto t) {
     using T = decltype(t);
-    launchDependent("element-wise kernel", binaryKernel<T>, gridFor(shape.count), kThreads, stream,
+    launchDependent("element-wise kernel", binaryKernel<T>, gridFor(shape.count), kThreads, 0, stream,
                     static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(out), op, shape);
   });
 }

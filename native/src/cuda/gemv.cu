@@ -1,8 +1,11 @@
 // The small-batch FC tactic. At a few rows the product is a pass over W (n·k weights read once),
 // so the kernel is built for memory bandwidth: each warp streams whole rows of W with 16-byte
-// loads marked evict-first (W is read once; x is what should stay in cache), keeps eight loads
-// in flight per lane, and fuses bias and activation into the store. Launched as a dependent
-// grid, it asks for its rows of W into L2 before the previous layer has finished.
+// loads marked evict-first (W is read once), double-buffered in registers so the next loads are
+// in flight while the current ones are used, and fuses bias and activation into the store.
+// Launched as a dependent grid, it issues its first W loads before waiting for the previous
+// layer (W does not depend on it). Two ways to read x: straight from global memory (fine for
+// one or two rows), or staged once per block in shared memory as fp32, which stops every warp
+// from re-reading x through L2 and converting it again at 4-16 rows.
 #include <cstdint>
 
 #include "check.h"
@@ -14,8 +17,8 @@
 namespace trtfarm::cuda {
 namespace {
 
-constexpr int kWarpsPerBlock = 4;
-constexpr int kLoadsInFlight = 8;  // 16-byte loads of W per lane per step
+constexpr int kWarpsPerBlock = 8;
+constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step, per buffer (two buffers)
 
 // The 16 bytes of a uint4 as fp32 values: 4 floats, or 8 halves / bfloat16s.
 template <typename T>
@@ -57,28 +60,50 @@ struct Lanes<__nv_bfloat16> {
   }
 };
 
-// L2 prefetch of `bytes` (a multiple of 16) at `p` by the copy engine: one instruction, no registers.
-__device__ __forceinline__ void prefetchL2(const void* p, uint32_t bytes) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;" ::"l"(p), "r"(bytes) : "memory");
-#endif
-}
-
-// FEATURES output features per warp, up to MAXR rows of x; PREFETCH: ask for the warp's rows of
-// W into L2 before waiting for the previous layer.
-template <typename T, int MAXR, int FEATURES, bool PREFETCH>
+// FEATURES output features per warp, up to MAXR rows of x; SHARED_X: x staged in shared memory
+// as fp32 (rows·k·4 bytes of dynamic shared memory).
+template <typename T, int MAXR, int FEATURES, bool SHARED_X>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     gemvKernel(const T* __restrict__ w, const T* __restrict__ bias, const T* __restrict__ x, T* __restrict__ y,
                int rows, int64_t k, int64_t n, Activation act, float alpha) {
+  extern __shared__ float4 shared[];
   constexpr int V = Lanes<T>::kCount;
-  constexpr int UNROLL = kLoadsInFlight / FEATURES;
+  constexpr int UNROLL = kLoadsPerStep / FEATURES;
   constexpr int64_t kStep = 32 * V;
   const int lane = threadIdx.x & 31;
   const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
-  // W does not depend on the previous layer: start its transfer before waiting for that layer.
-  if (PREFETCH && lane < FEATURES && first + lane < n)
-    prefetchL2(w + (first + lane) * k, static_cast<uint32_t>(k * sizeof(T)));
+
+  uint4 next[UNROLL][FEATURES];
+  auto load = [&](int64_t base) {
+#pragma unroll
+    for (int u = 0; u < UNROLL; ++u)
+#pragma unroll
+      for (int f = 0; f < FEATURES; ++f) {
+        const int64_t col = base + u * kStep, feature = first + f;
+        next[u][f] = (col < k && feature < n) ? __ldcs(reinterpret_cast<const uint4*>(w + feature * k + col))
+                                              : make_uint4(0, 0, 0, 0);
+      }
+  };
+  load(lane * V);
   enterDependentGrid();
+
+  // Shared x, row r: V/4 planes of float4s, plane q holding elements 4q..4q+3 of every group of
+  // V: a lane's reads are then consecutive float4s across the warp (no bank conflicts).
+  constexpr int kPlanes = V / 4;
+  const int64_t planeFloats = k / kPlanes;
+  const float* xs = reinterpret_cast<const float*>(shared);
+  if constexpr (SHARED_X) {
+    for (int64_t i = threadIdx.x * int64_t(V); i < rows * k; i += blockDim.x * int64_t(V)) {
+      float f[V];
+      Lanes<T>::unpack(__ldg(reinterpret_cast<const uint4*>(x + i)), f);
+      const int64_t r = i / k, group = (i - r * k) / V;
+#pragma unroll
+      for (int q = 0; q < kPlanes; ++q)
+        reinterpret_cast<float4*>(reinterpret_cast<float*>(shared) + r * k + q * planeFloats)[group] =
+            make_float4(f[4 * q], f[4 * q + 1], f[4 * q + 2], f[4 * q + 3]);
+    }
+    __syncthreads();
+  }
   if (first >= n) return;
 
   float acc[FEATURES][MAXR];
@@ -88,28 +113,35 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
     for (int r = 0; r < MAXR; ++r) acc[f][r] = 0.0f;
 
   for (int64_t base = lane * V; base < k; base += kStep * UNROLL) {
-    uint4 wv[UNROLL][FEATURES];
+    uint4 current[UNROLL][FEATURES];
 #pragma unroll
     for (int u = 0; u < UNROLL; ++u)
 #pragma unroll
-      for (int f = 0; f < FEATURES; ++f) {
-        const int64_t col = base + u * kStep;
-        const int64_t feature = first + f;
-        wv[u][f] = (col < k && feature < n) ? __ldcs(reinterpret_cast<const uint4*>(w + feature * k + col))
-                                            : make_uint4(0, 0, 0, 0);
-      }
+      for (int f = 0; f < FEATURES; ++f) current[u][f] = next[u][f];
+    load(base + kStep * UNROLL);
 #pragma unroll
     for (int u = 0; u < UNROLL; ++u) {
       const int64_t col = base + u * kStep;
       if (col >= k) break;
       float wf[FEATURES][V];
 #pragma unroll
-      for (int f = 0; f < FEATURES; ++f) Lanes<T>::unpack(wv[u][f], wf[f]);
+      for (int f = 0; f < FEATURES; ++f) Lanes<T>::unpack(current[u][f], wf[f]);
 #pragma unroll
       for (int r = 0; r < MAXR; ++r) {
         if (r >= rows) break;
         float xf[V];
-        Lanes<T>::unpack(__ldg(reinterpret_cast<const uint4*>(x + r * k + col)), xf);
+        if constexpr (SHARED_X) {
+#pragma unroll
+          for (int q = 0; q < kPlanes; ++q) {
+            const float4 v = reinterpret_cast<const float4*>(xs + r * k + q * planeFloats)[col / V];
+            xf[4 * q] = v.x;
+            xf[4 * q + 1] = v.y;
+            xf[4 * q + 2] = v.z;
+            xf[4 * q + 3] = v.w;
+          }
+        } else {
+          Lanes<T>::unpack(__ldg(reinterpret_cast<const uint4*>(x + r * k + col)), xf);
+        }
 #pragma unroll
         for (int f = 0; f < FEATURES; ++f)
 #pragma unroll
@@ -133,31 +165,52 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   }
 }
 
-template <typename T, int MAXR, int FEATURES>
-void launchFeatures(bool prefetch, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
-                    Activation act, float alpha, cudaStream_t stream) {
+// Variants: bits 0-1 give 2^v features per warp (1, 2, 4); bit 2 stages x in shared memory.
+struct Variant {
+  int features;
+  bool sharedX;
+};
+Variant decode(int variant) { return {1 << (variant & 3), (variant & 4) != 0}; }
+
+// Dynamic shared memory a block may opt into on this device (227 KB on an H100).
+int sharedLimit() {
+  static const int limit = [] {
+    int device = 0, bytes = 0;
+    if (cudaGetDevice(&device) != cudaSuccess ||
+        cudaDeviceGetAttribute(&bytes, cudaDevAttrMaxSharedMemoryPerBlockOptin, device) != cudaSuccess)
+      bytes = 48 << 10;
+    return bytes;
+  }();
+  return limit;
+}
+
+template <typename T, int MAXR, int FEATURES, bool SHARED_X>
+void launchKernel(const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n, Activation act,
+                  float alpha, cudaStream_t stream) {
+  auto kernel = gemvKernel<T, MAXR, FEATURES, SHARED_X>;
+  const size_t shared = SHARED_X ? static_cast<size_t>(rows) * k * sizeof(float) : 0;
+  if (SHARED_X) {
+    // Once per kernel: allow the largest staging any launch may ask for.
+    static const cudaError_t configured =
+        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, sharedLimit());
+    check(configured, "cudaFuncSetAttribute(gemv shared memory)");
+  }
   const int64_t warps = (n + FEATURES - 1) / FEATURES;
   const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  const dim3 threads(kWarpsPerBlock * 32);
-  if (prefetch)
-    launchDependent("gemv kernel", gemvKernel<T, MAXR, FEATURES, true>, blocks, threads, stream, w, bias, x, y, rows, k,
-                    n, act, alpha);
-  else
-    launchDependent("gemv kernel", gemvKernel<T, MAXR, FEATURES, false>, blocks, threads, stream, w, bias, x, y, rows,
-                    k, n, act, alpha);
+  launchDependent("gemv kernel", kernel, blocks, dim3(kWarpsPerBlock * 32), shared, stream, w, bias, x, y, rows, k,
+                  n, act, alpha);
 }
 
 template <typename T, int MAXR>
 void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
                 Activation act, float alpha, cudaStream_t stream) {
-  const bool prefetch = (variant & 4) != 0;
-  switch (variant & 3) {
-    case 0: launchFeatures<T, MAXR, 1>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
-    case 1: launchFeatures<T, MAXR, 2>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
-    case 2: launchFeatures<T, MAXR, 4>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream); break;
-    default:
-      if constexpr (MAXR <= 8) launchFeatures<T, MAXR, 8>(prefetch, w, bias, x, y, rows, k, n, act, alpha, stream);
-      break;
+  switch (variant) {
+    case 0: return launchKernel<T, MAXR, 1, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 1: return launchKernel<T, MAXR, 2, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 2: return launchKernel<T, MAXR, 4, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 4: return launchKernel<T, MAXR, 1, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 5: return launchKernel<T, MAXR, 2, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    default: return launchKernel<T, MAXR, 4, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
   }
 }
 
@@ -165,9 +218,13 @@ void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int ro
 
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
   const int64_t perLoad = 16 / static_cast<int64_t>(dtypeSize(type));
-  const int64_t maxRows = (variant & 3) == 3 ? 8 : kGemvMaxRows;  // 8 features × 16 rows would not fit in registers
-  return variant >= 0 && variant < kGemvVariants && rows >= 1 && rows <= maxRows && k % perLoad == 0;
+  if (variant < 0 || variant >= kGemvVariants || (variant & 3) == 3) return false;
+  if (rows < 1 || rows > kGemvMaxRows || k % perLoad != 0) return false;
+  return !decode(variant).sharedX || rows * k * static_cast<int64_t>(sizeof(float)) <= sharedLimit();
 }
+
+int gemvFeaturesPerWarp(int variant) { return decode(variant).features; }
+bool gemvStagesX(int variant) { return decode(variant).sharedX; }
 
 void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
                 int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream) {

@@ -35,12 +35,14 @@ void launchFillRandom(DType type, void* dst, int64_t count, uint32_t seed, cudaS
 void launchTouch(const void* data, int64_t bytes, void* sink, cudaStream_t stream);
 
 // y[rows, n] = act(x[rows, k] · W[n, k]ᵀ + bias[n]) for few rows, streaming W with 16-byte loads
-// (the weight read is the whole cost at small batch). Variant v gives each warp 2^(v & 3) output
-// features, trading W-load parallelism for reuse of the x loads (8 features: up to 8 rows);
-// with v & 4 each warp first asks for its rows of W into L2, before the previous layer is done.
-constexpr int kGemvVariants = 8;
+// (the weight read is the whole cost at small batch). Variant v: 2^(v & 3) output features per
+// warp (1, 2 or 4: W-load parallelism against reuse of each x load); with v & 4, x staged in
+// shared memory as fp32 (rows·k·4 bytes must fit in a block's shared memory).
+constexpr int kGemvVariants = 7;
 constexpr int64_t kGemvMaxRows = 16;
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k);
+int gemvFeaturesPerWarp(int variant);
+bool gemvStagesX(int variant);
 void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
                 int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream);
 

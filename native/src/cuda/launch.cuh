@@ -30,11 +30,12 @@ __device__ __forceinline__ void enterDependentGrid() {
 }
 
 template <typename... Params, typename... Args>
-void launchDependent(const char* what, void (*kernel)(Params...), dim3 grid, dim3 block, cudaStream_t stream,
-                     Args... args) {
+void launchDependent(const char* what, void (*kernel)(Params...), dim3 grid, dim3 block, size_t sharedBytes,
+                     cudaStream_t stream, Args... args) {
   cudaLaunchConfig_t config{};
   config.gridDim = grid;
   config.blockDim = block;
+  config.dynamicSmemBytes = sharedBytes;
   config.stream = stream;
   cudaLaunchAttribute attribute{};
   attribute.id = cudaLaunchAttributeProgrammaticStreamSerialization;

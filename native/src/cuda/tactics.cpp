@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "../core/error.h"
+#include "kernels.h"
 
 namespace trtfarm::cuda {
 namespace {
@@ -147,8 +148,8 @@ TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
 std::string tacticJson(const Tactic& t) {
   std::ostringstream out;
   if (t.kind == TacticKind::Gemv) {
-    out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << (1 << (t.variant & 3))
-        << ",\"prefetch\":" << ((t.variant & 4) ? "true" : "false");
+    out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << gemvFeaturesPerWarp(t.variant)
+        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false");
   } else if (t.kind == TacticKind::LtDefault) {
     out << "{\"kernel\":\"cublasLt-heuristic\"";
   } else {
