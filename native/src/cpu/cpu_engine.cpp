@@ -38,9 +38,15 @@ CpuEngine::CpuEngine(const Program& program) : pool_(ThreadPool::shared()) {
   program_.inputs = program.inputs;
   program_.outputs = program.outputs;
 
+  // Only constants that something reads: a Gemm holds its weights packed, so the constant a
+  // folded matrixMultiply came from would otherwise be kept a second time.
+  std::vector<bool> read(program.values.size(), false);
+  for (const Op& op : program.ops)
+    for (int32_t v : op.inputs) read[v] = true;
+  for (int32_t v : program.outputs) read[v] = true;
   constants_.resize(program.values.size());
   for (size_t v = 0; v < program.values.size(); ++v) {
-    if (program.values[v].constant < 0) continue;
+    if (program.values[v].constant < 0 || !read[v]) continue;
     const std::vector<float> data = widen(program.weights[program.values[v].constant]);
     constants_[v].resize(data.size());
     std::copy(data.begin(), data.end(), constants_[v].data());
