@@ -382,6 +382,21 @@ void binaryBroadcastsEveryOp() {
     }
 }
 
+// Outputs large enough to be split across threads, with task boundaries inside broadcast dims.
+void largeElementWiseOpsSplitAcrossThreads() {
+  for (BinaryOp bop : {BinaryOp::Sum, BinaryOp::Max}) {
+    ProgramMaker m;
+    const int32_t a = m.input({kDynamic, 1, 50, 1});
+    const int32_t b = m.constant({3, 1, 700}, randomData(3 * 700));
+    m.output(m.op(Op::Kind::Binary, {a, b}, {kDynamic, 3, 50, 700}, [&](Op& op) { op.binary = bop; }));
+    checkAgainstReference(m.p, {1, 4}, "large binary " + std::to_string(static_cast<int>(bop)));
+  }
+  ProgramMaker m;
+  const int32_t x = m.input({kDynamic, 100003});
+  m.output(m.op(Op::Kind::Unary, {x}, {kDynamic, 100003}, [](Op& op) { op.activation = Activation::Gelu; }));
+  checkAgainstReference(m.p, {1, 3}, "large unary");
+}
+
 void unaryAppliesEveryActivation() {
   for (Activation act : kActivations) {
     ProgramMaker m;
@@ -506,6 +521,7 @@ int main() {
   test("matmul handles transposes, broadcast and vectors", matmulHandlesTransposesBroadcastAndVectors);
   test("binary ops broadcast", binaryBroadcastsEveryOp);
   test("unary applies every activation", unaryAppliesEveryActivation);
+  test("large element-wise ops split across threads", largeElementWiseOpsSplitAcrossThreads);
   test("activations are accurate over a wide range", activationsAreAccurateOverAWideRange);
   test("aliases and long-lived values keep their data", aliasesAndLongLivedValuesKeepTheirData);
   test("fp16 and bf16 weights are widened", reducedPrecisionWeightsAreWidened);

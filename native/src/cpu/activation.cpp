@@ -9,6 +9,11 @@ namespace trtfarm::cpu {
 namespace {
 
 using simd::Vec;
+
+// Elements per parallel task (a multiple of any vector width): below this, waking threads costs
+// more than the loop.
+constexpr size_t kElementsPerTask = 1 << 15;
+
 Vec splat(float x) { return simd::broadcast(x); }
 
 // Clamps to [lo, hi] keeping NaN: max and min return their second operand when either is NaN.
@@ -100,6 +105,13 @@ void activateAll(const float* in, float* out, size_t count, Activation act, floa
     case Activation::Tanh: return applyVector<tanh>(in, out, count);
     case Activation::Gelu: return applyVector<gelu>(in, out, count);
   }
+}
+
+void activateAll(const float* in, float* out, size_t count, Activation act, float alpha, ThreadPool& pool) {
+  pool.parallelFor((count + kElementsPerTask - 1) / kElementsPerTask, [&](size_t t) {
+    const size_t begin = t * kElementsPerTask;
+    activateAll(in + begin, out + begin, std::min(count - begin, kElementsPerTask), act, alpha);
+  });
 }
 
 }  // namespace trtfarm::cpu

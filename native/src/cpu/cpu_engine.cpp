@@ -132,10 +132,10 @@ void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, con
         break;
       case Op::Kind::Binary:
         binary(op.binary, data[op.inputs[0]], shape(op.inputs[0]), data[op.inputs[1]], shape(op.inputs[1]), out,
-               shape(op.output));
+               shape(op.output), pool_);
         break;
       case Op::Kind::Unary:
-        activateAll(data[op.inputs[0]], out, elementCount(shape(op.output)), op.activation, op.alpha);
+        activateAll(data[op.inputs[0]], out, elementCount(shape(op.output)), op.activation, op.alpha, pool_);
         break;
       case Op::Kind::Alias:
         data[op.output] = data[op.inputs[0]];
