@@ -18,7 +18,7 @@ namespace trtfarm::cuda {
 namespace {
 
 constexpr int kWarpsPerBlock = 8;
-constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step, per buffer (two buffers)
+constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step and buffer (two buffers; 8 features: 8)
 
 // The 16 bytes of a uint4 as fp32 values: 4 floats, or 8 halves / bfloat16s.
 template <typename T>
@@ -68,7 +68,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
                int rows, int64_t k, int64_t n, Activation act, float alpha) {
   extern __shared__ float4 shared[];
   constexpr int V = Lanes<T>::kCount;
-  constexpr int UNROLL = kLoadsPerStep / FEATURES;
+  constexpr int UNROLL = FEATURES >= kLoadsPerStep ? 1 : kLoadsPerStep / FEATURES;
   constexpr int64_t kStep = 32 * V;
   const int lane = threadIdx.x & 31;
   const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
@@ -93,14 +93,28 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   const int64_t planeFloats = k / kPlanes;
   const float* xs = reinterpret_cast<const float*>(shared);
   if constexpr (SHARED_X) {
-    for (int64_t i = threadIdx.x * int64_t(V); i < rows * k; i += blockDim.x * int64_t(V)) {
-      float f[V];
-      Lanes<T>::unpack(__ldg(reinterpret_cast<const uint4*>(x + i)), f);
-      const int64_t r = i / k, group = (i - r * k) / V;
+    // Eight loads in flight per thread: staging is a handful of L2 round trips, not dozens.
+    constexpr int kBatch = 8;
+    const int64_t total = rows * k, stride = int64_t(blockDim.x) * V;
+    for (int64_t start = threadIdx.x * int64_t(V); start < total; start += stride * kBatch) {
+      uint4 v[kBatch];
 #pragma unroll
-      for (int q = 0; q < kPlanes; ++q)
-        reinterpret_cast<float4*>(reinterpret_cast<float*>(shared) + r * k + q * planeFloats)[group] =
-            make_float4(f[4 * q], f[4 * q + 1], f[4 * q + 2], f[4 * q + 3]);
+      for (int j = 0; j < kBatch; ++j) {
+        const int64_t i = start + j * stride;
+        v[j] = i < total ? __ldg(reinterpret_cast<const uint4*>(x + i)) : make_uint4(0, 0, 0, 0);
+      }
+#pragma unroll
+      for (int j = 0; j < kBatch; ++j) {
+        const int64_t i = start + j * stride;
+        if (i >= total) break;
+        float f[V];
+        Lanes<T>::unpack(v[j], f);
+        const int64_t r = i / k, group = (i - r * k) / V;
+#pragma unroll
+        for (int q = 0; q < kPlanes; ++q)
+          reinterpret_cast<float4*>(reinterpret_cast<float*>(shared) + r * k + q * planeFloats)[group] =
+              make_float4(f[4 * q], f[4 * q + 1], f[4 * q + 2], f[4 * q + 3]);
+      }
     }
     __syncthreads();
   }
@@ -165,7 +179,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   }
 }
 
-// Variants: bits 0-1 give 2^v features per warp (1, 2, 4); bit 2 stages x in shared memory.
+// Variants: bits 0-1 give 2^v features per warp (1, 2, 4; 8 with shared x); bit 2 stages x in
+// shared memory.
 struct Variant {
   int features;
   bool sharedX;
@@ -210,7 +225,10 @@ void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int ro
     case 2: return launchKernel<T, MAXR, 4, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
     case 4: return launchKernel<T, MAXR, 1, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
     case 5: return launchKernel<T, MAXR, 2, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    default: return launchKernel<T, MAXR, 4, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 6: return launchKernel<T, MAXR, 4, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    default:
+      if constexpr (MAXR <= 8) launchKernel<T, MAXR, 8, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+      return;
   }
 }
 
@@ -218,8 +236,9 @@ void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int ro
 
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
   const int64_t perLoad = 16 / static_cast<int64_t>(dtypeSize(type));
-  if (variant < 0 || variant >= kGemvVariants || (variant & 3) == 3) return false;
-  if (rows < 1 || rows > kGemvMaxRows || k % perLoad != 0) return false;
+  if (variant < 0 || variant >= kGemvVariants || variant == 3) return false;
+  // 8 features per warp: registers for up to 8 rows only, and only worth it with x in shared memory.
+  if (rows < 1 || rows > (variant == 7 ? 8 : kGemvMaxRows) || k % perLoad != 0) return false;
   return !decode(variant).sharedX || rows * k * static_cast<int64_t>(sizeof(float)) <= sharedLimit();
 }
 

@@ -36,9 +36,9 @@ void launchTouch(const void* data, int64_t bytes, void* sink, cudaStream_t strea
 
 // y[rows, n] = act(x[rows, k] · W[n, k]ᵀ + bias[n]) for few rows, streaming W with 16-byte loads
 // (the weight read is the whole cost at small batch). Variant v: 2^(v & 3) output features per
-// warp (1, 2 or 4: W-load parallelism against reuse of each x load); with v & 4, x staged in
-// shared memory as fp32 (rows·k·4 bytes must fit in a block's shared memory).
-constexpr int kGemvVariants = 7;
+// warp (1, 2 or 4, and 8 with shared x up to 8 rows: W-load parallelism against reuse of each x
+// load); with v & 4, x staged in shared memory as fp32 (rows·k·4 bytes must fit in a block).
+constexpr int kGemvVariants = 8;
 constexpr int64_t kGemvMaxRows = 16;
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k);
 int gemvFeaturesPerWarp(int variant);
