@@ -344,6 +344,7 @@ void matmulHandlesTransposesBroadcastAndVectors() {
       {{kDynamic, 60}, {2, 60}, {kDynamic, 2}, false, true},                    // the seed's matmul form
       {{kDynamic, 3, 7}, {7}, {kDynamic, 3}, false, false},                     // b is a vector
       {{7}, {kDynamic, 7, 3}, {kDynamic, 3}, false, false},                     // a is a vector
+      {{kDynamic, 2, 64, 40}, {40, 64}, {kDynamic, 2, 64, 64}, false, false},   // matrices large enough for a parallel gemm each
   };
   for (const Case& c : cases)
     for (bool constantB : {false, true}) {

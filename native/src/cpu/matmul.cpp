@@ -13,6 +13,9 @@ namespace trtfarm::cpu {
 
 namespace {
 
+// Below this many multiply-adds per matrix, the batch's matrices run in parallel instead.
+constexpr size_t kMatrixPerTaskMacs = 1 << 16;
+
 // A [rows, cols] row-major copy of the transpose of src ([cols, rows]).
 AlignedBuffer transposed(const float* src, size_t rows, size_t cols) {
   AlignedBuffer t(rows * cols);
@@ -53,9 +56,18 @@ void matmul(const float* a, const Dims& aShape, bool transposeA, const float* b,
 
   std::vector<size_t> batchStrides(rank, 1);  // row-major strides of the output's batch dims
   for (size_t d = rank; d-- > 1;) batchStrides[d - 1] = batchStrides[d] * static_cast<size_t>(batch[d]);
-  const float* packedFrom = nullptr;
-  std::unique_ptr<PackedMatrix> packed;
-  for (size_t i = 0; i < count; ++i) {
+  const auto pack = [&](const float* bm) {
+    return transposeB ? PackedMatrix(bm, k, n, 1, k) : PackedMatrix(bm, k, n, n, 1);
+  };
+  // A b shared by the whole batch (a weight) is packed once.
+  const bool sharedB = std::all_of(bStrides.begin(), bStrides.end(), [](size_t s) { return s == 0; });
+  const std::unique_ptr<PackedMatrix> packedShared = sharedB ? std::make_unique<PackedMatrix>(pack(b)) : nullptr;
+  // Small matrices (attention-like shapes) run one per task; large ones use the pool inside gemm.
+  const bool perMatrixTasks = count > 1 && m * k * n < kMatrixPerTaskMacs;
+  static ThreadPool serial(1);  // no threads: a task's gemm runs on the thread that took the task
+  ThreadPool& gemmPool = perMatrixTasks ? serial : pool;
+
+  const auto multiply = [&](size_t i) {
     size_t aOff = 0, bOff = 0;
     for (size_t d = 0, rest = i; d < rank; ++d) {
       const size_t idx = rest / batchStrides[d];
@@ -64,18 +76,15 @@ void matmul(const float* a, const Dims& aShape, bool transposeA, const float* b,
       bOff += idx * bStrides[d];
     }
     const float* am = a + aOff * m * k;
-    const float* bm = b + bOff * k * n;
-    // A broadcast b (a weight shared by the whole batch) is packed once.
-    if (bm != packedFrom) {
-      packed = transposeB ? std::make_unique<PackedMatrix>(bm, k, n, 1, k) : std::make_unique<PackedMatrix>(bm, k, n, n, 1);
-      packedFrom = bm;
-    }
-    if (transposeA) {
-      const AlignedBuffer at = transposed(am, m, k);
-      gemm(at.data(), k, m, *packed, Activation::None, 0.0f, out + i * m * n, n, pool);
-    } else {
-      gemm(am, k, m, *packed, Activation::None, 0.0f, out + i * m * n, n, pool);
-    }
+    const std::unique_ptr<PackedMatrix> packedOwn = sharedB ? nullptr : std::make_unique<PackedMatrix>(pack(b + bOff * k * n));
+    const PackedMatrix& packed = sharedB ? *packedShared : *packedOwn;
+    const AlignedBuffer at = transposeA ? transposed(am, m, k) : AlignedBuffer();
+    gemm(transposeA ? at.data() : am, k, m, packed, Activation::None, 0.0f, out + i * m * n, n, gemmPool);
+  };
+  if (perMatrixTasks) {
+    pool.parallelFor(count, multiply);
+  } else {
+    for (size_t i = 0; i < count; ++i) multiply(i);
   }
 }
 
