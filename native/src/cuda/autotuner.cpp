@@ -139,7 +139,7 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
       t.kind = TacticKind::Gemv;
       t.variant = static_cast<uint8_t>(variant);
       consider(t, [&](const void* w, void* y) {
-        launchGemv(type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha, stream_);
+        launchGemv(type_, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha, stream_);
       });
     }
   }

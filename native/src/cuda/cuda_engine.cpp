@@ -80,6 +80,16 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
                                        ", this worker has " + std::to_string(cublasLtGetVersion()));
   if (batch_.min < 1 || batch_.max < batch_.min) throw Error(ErrorCode::Plan, "plan has an invalid batch range");
   memory_ = planMemory(program_, batch_.max, dtypeSize(type_));
+  readers_.assign(program_.values.size(), 0);
+  reader_.assign(program_.values.size(), -1);
+  writer_.assign(program_.values.size(), -1);
+  for (size_t i = 0; i < program_.ops.size(); ++i) {
+    writer_[program_.ops[i].output] = static_cast<int32_t>(i);
+    for (int32_t v : program_.ops[i].inputs) {
+      ++readers_[v];
+      reader_[v] = static_cast<int32_t>(i);
+    }
+  }
 
   check(cudaSetDevice(device_), "cudaSetDevice");
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
@@ -155,7 +165,16 @@ cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const LtMatmul& matmul, const Tact
   return results[0].algo;
 }
 
-void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph) {
+const Tactic* CudaEngine::gemvTactic(int32_t opIndex, int64_t batch) const {
+  const Op& op = program_.ops[opIndex];
+  const GemmTactics* entry = tactics_.forOp(opIndex);
+  if (op.kind != Op::Kind::Gemm || entry == nullptr) return nullptr;
+  const Tactic& tactic = entry->tactics[tactics_.bucketFor(batch)];
+  const int64_t rows = elementsAt(program_.values[op.inputs[0]].shape, batch) / op.k;
+  return tactic.kind == TacticKind::Gemv && gemvSupports(type_, tactic.variant, rows, op.k) ? &tactic : nullptr;
+}
+
+void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX, void* edgeY) {
   const Op& op = program_.ops[opIndex];
   const int64_t elements = elementsAt(program_.values[op.inputs[0]].shape, batch);
   if (elements % op.k != 0) throw Error(ErrorCode::Plan, "FC input does not flatten to rows of " + std::to_string(op.k));
@@ -165,12 +184,13 @@ void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph) {
   const void* bias = op.bias >= 0 ? weights_[op.bias].get() : nullptr;
   const void* w = weights_[op.weight].get();
 
-  const GemmTactics* entry = tactics_.forOp(opIndex);
-  const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
-  if (tactic && tactic->kind == TacticKind::Gemv && gemvSupports(type_, tactic->variant, rows, op.k)) {
-    launchGemv(type_, tactic->variant, w, bias, x, y, rows, op.k, op.n, op.activation, op.alpha, stream_);
+  if (const Tactic* gemv = gemvTactic(opIndex, batch)) {
+    launchGemv(type_, edgeX ? DType::F32 : type_, edgeY ? DType::F32 : type_, gemv->variant, w, bias, edgeX ? edgeX : x,
+               edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, stream_);
     return;
   }
+  const GemmTactics* entry = tactics_.forOp(opIndex);
+  const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
   auto matmul = std::make_unique<LtMatmul>(
       LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, bias != nullptr, op.activation == Activation::Relu));
   matmul->run(lt_, algorithmFor(*matmul, tactic), w, x, y, bias, workspace_.get(), workspace_.bytes(), stream_);
@@ -280,15 +300,40 @@ void CudaEngine::enqueueBinary(const Op& op, int64_t batch) {
 }
 
 void CudaEngine::enqueue(int64_t batch, Graph& graph) {
+  // In 16-bit builds a GEMV reading a network input (its only reader) takes it as fp32, and one
+  // writing a network output (nothing else reads it) writes fp32: no conversion kernels, which
+  // at small batches cost more than the bytes they move.
+  std::vector<const void*> edgeX(program_.ops.size(), nullptr);
+  std::vector<void*> edgeY(program_.ops.size(), nullptr);
+  std::vector<bool> inputConverted(edgeInputs_.size(), true), outputConverted(edgeOutputs_.size(), true);
+  auto listed = [](const std::vector<int32_t>& list, int32_t v) { return std::count(list.begin(), list.end(), v); };
+  for (size_t i = 0; i < edgeInputs_.size(); ++i) {
+    const int32_t v = program_.inputs[i], op = reader_[v];
+    if (readers_[v] != 1 || listed(program_.outputs, v) > 0 || listed(program_.inputs, v) != 1) continue;
+    const Tactic* gemv = gemvTactic(op, batch);
+    if (gemv == nullptr || !gemvStagesX(gemv->variant)) continue;
+    edgeX[op] = edgeInputs_[i].get();
+    inputConverted[i] = false;
+  }
+  for (size_t i = 0; i < edgeOutputs_.size(); ++i) {
+    const int32_t v = program_.outputs[i], op = writer_[v];
+    if (op < 0 || readers_[v] != 0 || memory_.root[v] != v || listed(program_.outputs, v) != 1 ||
+        listed(program_.inputs, v) > 0 || gemvTactic(op, batch) == nullptr)
+      continue;
+    edgeY[op] = edgeOutputs_[i].get();
+    outputConverted[i] = false;
+  }
+
   for (size_t i = 0; i < edgeInputs_.size(); ++i) {
     const int32_t v = program_.inputs[i];
-    launchConvert(DType::F32, type_, edgeInputs_[i].get(), pointer(v), elementsAt(program_.values[v].shape, batch),
-                  stream_);
+    if (inputConverted[i])
+      launchConvert(DType::F32, type_, edgeInputs_[i].get(), pointer(v), elementsAt(program_.values[v].shape, batch),
+                    stream_);
   }
   for (size_t i = 0; i < program_.ops.size(); ++i) {
     const Op& op = program_.ops[i];
     switch (op.kind) {
-      case Op::Kind::Gemm: enqueueGemm(static_cast<int32_t>(i), batch, graph); break;
+      case Op::Kind::Gemm: enqueueGemm(static_cast<int32_t>(i), batch, graph, edgeX[i], edgeY[i]); break;
       case Op::Kind::MatMul: enqueueMatMul(op, batch, graph); break;
       case Op::Kind::Binary: enqueueBinary(op, batch); break;
       case Op::Kind::Unary:
@@ -301,8 +346,9 @@ void CudaEngine::enqueue(int64_t batch, Graph& graph) {
   }
   for (size_t i = 0; i < edgeOutputs_.size(); ++i) {
     const int32_t v = program_.outputs[i];
-    launchConvert(type_, DType::F32, pointer(v), edgeOutputs_[i].get(), elementsAt(program_.values[v].shape, batch),
-                  stream_);
+    if (outputConverted[i])
+      launchConvert(type_, DType::F32, pointer(v), edgeOutputs_[i].get(), elementsAt(program_.values[v].shape, batch),
+                    stream_);
   }
 }
 

@@ -42,7 +42,11 @@ class CudaEngine : public Engine {
   void checkBatch(int64_t batch) const;
   Graph& graphFor(int64_t batch);
   void enqueue(int64_t batch, Graph& graph);
-  void enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph);
+  // x and y: where a GEMV reads its input and writes its output as fp32 instead of converting
+  // at the network's edge (nullptr: the op's own values).
+  void enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX, void* edgeY);
+  // The tactic of Gemm op `opIndex` at `batch` when it runs as GEMV there, else nullptr.
+  const Tactic* gemvTactic(int32_t opIndex, int64_t batch) const;
   void enqueueMatMul(const Op& op, int64_t batch, Graph& graph);
   void enqueueBinary(const Op& op, int64_t batch);
   // The algorithm for `matmul`: the stored one when it still applies to this shape, else cuBLASLt's first choice.
@@ -58,6 +62,8 @@ class CudaEngine : public Engine {
   Program program_;  // without weight bytes: they live in weights_
   TacticTable tactics_;
   MemoryPlan memory_;
+  std::vector<int> readers_;              // per value: how many op inputs name it
+  std::vector<int32_t> reader_, writer_;  // per value: an op reading it, the op writing it (-1: none)
   cudaStream_t stream_ = nullptr;
   cublasLtHandle_t lt_ = nullptr;
   std::vector<DeviceBuffer> weights_;

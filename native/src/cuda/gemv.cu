@@ -1,183 +1,11 @@
-// The small-batch FC tactic. At a few rows the product is a pass over W (n·k weights read once),
-// so the kernel is built for memory bandwidth: each warp streams whole rows of W with 16-byte
-// loads marked evict-first (W is read once), double-buffered in registers so the next loads are
-// in flight while the current ones are used, and fuses bias and activation into the store.
-// Launched as a dependent grid, it issues its first W loads before waiting for the previous
-// layer (W does not depend on it). Two ways to read x: straight from global memory (fine for
-// one or two rows), or staged once per block in shared memory as fp32, which stops every warp
-// from re-reading x through L2 and converting it again at 4-16 rows.
-#include <cstdint>
-
-#include "check.h"
+// The GEMV tactic's host side: which variants run which shapes, and dispatch to the kernel
+// instantiations (gemv_kernel.cuh has the kernel and why it is built the way it is).
 #include "dtype_dispatch.h"
-#include "element.cuh"
+#include "gemv_kernel.cuh"
 #include "kernels.h"
-#include "launch.cuh"
 
 namespace trtfarm::cuda {
 namespace {
-
-constexpr int kWarpsPerBlock = 8;
-constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step and buffer (two buffers; 8 features: 8)
-
-// The 16 bytes of a uint4 as fp32 values: 4 floats, or 8 halves / bfloat16s.
-template <typename T>
-struct Lanes;
-template <>
-struct Lanes<float> {
-  static constexpr int kCount = 4;
-  __device__ static void unpack(const uint4& v, float* out) {
-    out[0] = __uint_as_float(v.x);
-    out[1] = __uint_as_float(v.y);
-    out[2] = __uint_as_float(v.z);
-    out[3] = __uint_as_float(v.w);
-  }
-};
-template <>
-struct Lanes<__half> {
-  static constexpr int kCount = 8;
-  __device__ static void unpack(const uint4& v, float* out) {
-    const __half2* h = reinterpret_cast<const __half2*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const float2 f = __half22float2(h[i]);
-      out[2 * i] = f.x;
-      out[2 * i + 1] = f.y;
-    }
-  }
-};
-template <>
-struct Lanes<__nv_bfloat16> {
-  static constexpr int kCount = 8;
-  __device__ static void unpack(const uint4& v, float* out) {
-    const __nv_bfloat162* h = reinterpret_cast<const __nv_bfloat162*>(&v);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const float2 f = __bfloat1622float2(h[i]);
-      out[2 * i] = f.x;
-      out[2 * i + 1] = f.y;
-    }
-  }
-};
-
-// FEATURES output features per warp, up to MAXR rows of x; SHARED_X: x staged in shared memory
-// as fp32 (rows·k·4 bytes of dynamic shared memory).
-template <typename T, int MAXR, int FEATURES, bool SHARED_X>
-__global__ void __launch_bounds__(kWarpsPerBlock * 32)
-    gemvKernel(const T* __restrict__ w, const T* __restrict__ bias, const T* __restrict__ x, T* __restrict__ y,
-               int rows, int64_t k, int64_t n, Activation act, float alpha) {
-  extern __shared__ float4 shared[];
-  constexpr int V = Lanes<T>::kCount;
-  constexpr int UNROLL = FEATURES >= kLoadsPerStep ? 1 : kLoadsPerStep / FEATURES;
-  constexpr int64_t kStep = 32 * V;
-  const int lane = threadIdx.x & 31;
-  const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
-
-  uint4 next[UNROLL][FEATURES];
-  auto load = [&](int64_t base) {
-#pragma unroll
-    for (int u = 0; u < UNROLL; ++u)
-#pragma unroll
-      for (int f = 0; f < FEATURES; ++f) {
-        const int64_t col = base + u * kStep, feature = first + f;
-        next[u][f] = (col < k && feature < n) ? __ldcs(reinterpret_cast<const uint4*>(w + feature * k + col))
-                                              : make_uint4(0, 0, 0, 0);
-      }
-  };
-  load(lane * V);
-  enterDependentGrid();
-
-  // Shared x, row r: V/4 planes of float4s, plane q holding elements 4q..4q+3 of every group of
-  // V: a lane's reads are then consecutive float4s across the warp (no bank conflicts).
-  constexpr int kPlanes = V / 4;
-  const int64_t planeFloats = k / kPlanes;
-  const float* xs = reinterpret_cast<const float*>(shared);
-  if constexpr (SHARED_X) {
-    // Eight loads in flight per thread: staging is a handful of L2 round trips, not dozens.
-    constexpr int kBatch = 8;
-    const int64_t total = rows * k, stride = int64_t(blockDim.x) * V;
-    for (int64_t start = threadIdx.x * int64_t(V); start < total; start += stride * kBatch) {
-      uint4 v[kBatch];
-#pragma unroll
-      for (int j = 0; j < kBatch; ++j) {
-        const int64_t i = start + j * stride;
-        v[j] = i < total ? __ldg(reinterpret_cast<const uint4*>(x + i)) : make_uint4(0, 0, 0, 0);
-      }
-#pragma unroll
-      for (int j = 0; j < kBatch; ++j) {
-        const int64_t i = start + j * stride;
-        if (i >= total) break;
-        float f[V];
-        Lanes<T>::unpack(v[j], f);
-        const int64_t r = i / k, group = (i - r * k) / V;
-#pragma unroll
-        for (int q = 0; q < kPlanes; ++q)
-          reinterpret_cast<float4*>(reinterpret_cast<float*>(shared) + r * k + q * planeFloats)[group] =
-              make_float4(f[4 * q], f[4 * q + 1], f[4 * q + 2], f[4 * q + 3]);
-      }
-    }
-    __syncthreads();
-  }
-  if (first >= n) return;
-
-  float acc[FEATURES][MAXR];
-#pragma unroll
-  for (int f = 0; f < FEATURES; ++f)
-#pragma unroll
-    for (int r = 0; r < MAXR; ++r) acc[f][r] = 0.0f;
-
-  for (int64_t base = lane * V; base < k; base += kStep * UNROLL) {
-    uint4 current[UNROLL][FEATURES];
-#pragma unroll
-    for (int u = 0; u < UNROLL; ++u)
-#pragma unroll
-      for (int f = 0; f < FEATURES; ++f) current[u][f] = next[u][f];
-    load(base + kStep * UNROLL);
-#pragma unroll
-    for (int u = 0; u < UNROLL; ++u) {
-      const int64_t col = base + u * kStep;
-      if (col >= k) break;
-      float wf[FEATURES][V];
-#pragma unroll
-      for (int f = 0; f < FEATURES; ++f) Lanes<T>::unpack(current[u][f], wf[f]);
-#pragma unroll
-      for (int r = 0; r < MAXR; ++r) {
-        if (r >= rows) break;
-        float xf[V];
-        if constexpr (SHARED_X) {
-#pragma unroll
-          for (int q = 0; q < kPlanes; ++q) {
-            const float4 v = reinterpret_cast<const float4*>(xs + r * k + q * planeFloats)[col / V];
-            xf[4 * q] = v.x;
-            xf[4 * q + 1] = v.y;
-            xf[4 * q + 2] = v.z;
-            xf[4 * q + 3] = v.w;
-          }
-        } else {
-          Lanes<T>::unpack(__ldg(reinterpret_cast<const uint4*>(x + r * k + col)), xf);
-        }
-#pragma unroll
-        for (int f = 0; f < FEATURES; ++f)
-#pragma unroll
-          for (int e = 0; e < V; ++e) acc[f][r] = fmaf(wf[f][e], xf[e], acc[f][r]);
-      }
-    }
-  }
-
-#pragma unroll
-  for (int f = 0; f < FEATURES; ++f) {
-    const int64_t feature = first + f;
-    const float b = (bias != nullptr && feature < n) ? toFloat(bias[feature]) : 0.0f;
-#pragma unroll
-    for (int r = 0; r < MAXR; ++r) {
-      float v = acc[f][r];
-#pragma unroll
-      for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
-      // Lane r stores row r, so the stores of one feature spread over the warp.
-      if (r < rows && lane == (r & 31) && feature < n) y[r * n + feature] = fromFloat<T>(activate(v + b, act, alpha));
-    }
-  }
-}
 
 // Variants: bits 0-1 give 2^v features per warp (1, 2, 4; 8 with shared x); bit 2 stages x in
 // shared memory.
@@ -187,7 +15,8 @@ struct Variant {
 };
 Variant decode(int variant) { return {1 << (variant & 3), (variant & 4) != 0}; }
 
-// Dynamic shared memory a block may opt into on this device (227 KB on an H100).
+}  // namespace
+
 int sharedLimit() {
   static const int limit = [] {
     int device = 0, bytes = 0;
@@ -198,41 +27,6 @@ int sharedLimit() {
   }();
   return limit;
 }
-
-template <typename T, int MAXR, int FEATURES, bool SHARED_X>
-void launchKernel(const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n, Activation act,
-                  float alpha, cudaStream_t stream) {
-  auto kernel = gemvKernel<T, MAXR, FEATURES, SHARED_X>;
-  const size_t shared = SHARED_X ? static_cast<size_t>(rows) * k * sizeof(float) : 0;
-  if (SHARED_X) {
-    // Once per kernel: allow the largest staging any launch may ask for.
-    static const cudaError_t configured =
-        cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, sharedLimit());
-    check(configured, "cudaFuncSetAttribute(gemv shared memory)");
-  }
-  const int64_t warps = (n + FEATURES - 1) / FEATURES;
-  const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  launchDependent("gemv kernel", kernel, blocks, dim3(kWarpsPerBlock * 32), shared, stream, w, bias, x, y, rows, k,
-                  n, act, alpha);
-}
-
-template <typename T, int MAXR>
-void launchRows(int variant, const T* w, const T* bias, const T* x, T* y, int rows, int64_t k, int64_t n,
-                Activation act, float alpha, cudaStream_t stream) {
-  switch (variant) {
-    case 0: return launchKernel<T, MAXR, 1, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 1: return launchKernel<T, MAXR, 2, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 2: return launchKernel<T, MAXR, 4, false>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 4: return launchKernel<T, MAXR, 1, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 5: return launchKernel<T, MAXR, 2, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 6: return launchKernel<T, MAXR, 4, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    default:
-      if constexpr (MAXR <= 8) launchKernel<T, MAXR, 8, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-      return;
-  }
-}
-
-}  // namespace
 
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
   const int64_t perLoad = 16 / static_cast<int64_t>(dtypeSize(type));
@@ -245,23 +39,29 @@ bool gemvSupports(DType type, int variant, int64_t rows, int64_t k) {
 int gemvFeaturesPerWarp(int variant) { return decode(variant).features; }
 bool gemvStagesX(int variant) { return decode(variant).sharedX; }
 
-void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
-                int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream) {
-  if (!gemvSupports(type, variant, rows, k))
+void launchGemv(DType type, DType xType, DType yType, int variant, const void* w, const void* bias, const void* x,
+                void* y, int64_t rows, int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream) {
+  const bool plain = xType == type && yType == type;
+  const bool edge = (xType == type || xType == DType::F32) && (yType == type || yType == DType::F32);
+  if (!gemvSupports(type, variant, rows, k) || !edge || (xType != type && !decode(variant).sharedX))
     throw Error(ErrorCode::Runtime, "gemv tactic cannot run rows=" + std::to_string(rows) + " k=" + std::to_string(k));
-  withElementType(type, [&](auto t) {
-    using T = decltype(t);
-    const T* wt = static_cast<const T*>(w);
-    const T* bt = static_cast<const T*>(bias);
-    const T* xt = static_cast<const T*>(x);
-    T* yt = static_cast<T*>(y);
-    const int r = static_cast<int>(rows);
-    if (r == 1) launchRows<T, 1>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
-    else if (r <= 2) launchRows<T, 2>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
-    else if (r <= 4) launchRows<T, 4>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
-    else if (r <= 8) launchRows<T, 8>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
-    else launchRows<T, 16>(variant, wt, bt, xt, yt, r, k, n, act, alpha, stream);
-  });
+  const int r = static_cast<int>(rows);
+  const bool fx = xType == DType::F32, fy = yType == DType::F32;
+  switch (type) {
+    case DType::F32: launchGemvTyped<float, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream); break;
+    case DType::F16:
+      if (plain) launchGemvTyped<__half, __half, __half>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else if (fx && fy) launchGemvTyped<__half, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else if (fx) launchGemvTyped<__half, float, __half>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else launchGemvTyped<__half, __half, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      break;
+    case DType::BF16:
+      if (plain) launchGemvTyped<__nv_bfloat16, __nv_bfloat16, __nv_bfloat16>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else if (fx && fy) launchGemvTyped<__nv_bfloat16, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else if (fx) launchGemvTyped<__nv_bfloat16, float, __nv_bfloat16>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      else launchGemvTyped<__nv_bfloat16, __nv_bfloat16, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+      break;
+  }
 }
 
 }  // namespace trtfarm::cuda

@@ -43,7 +43,9 @@ constexpr int64_t kGemvMaxRows = 16;
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k);
 int gemvFeaturesPerWarp(int variant);
 bool gemvStagesX(int variant);
-void launchGemv(DType type, int variant, const void* w, const void* bias, const void* x, void* y, int64_t rows,
-                int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream);
+// x in xType and y in yType: `type` (the weights'), or F32 for a layer that reads the network's
+// input or writes its output directly (x as F32 needs a shared-x variant).
+void launchGemv(DType type, DType xType, DType yType, int variant, const void* w, const void* bias, const void* x,
+                void* y, int64_t rows, int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream);
 
 }  // namespace trtfarm::cuda
