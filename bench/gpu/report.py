@@ -38,11 +38,11 @@ def main(out_dir, command):
         f"- card: {device['name']}; PyTorch {device['torch']} (CUDA {device['cuda']})",
         f"- command: `{command}`",
         f"- network: {LAYERS} × fullyConnected {WIDTH}→{WIDTH} with bias + ReLU, one plan per precision with a dynamic"
-        " batch 1..4096 (opt 64); engine times are CUDA-event medians of 50 graph replays (input conversion, 4 layers,"
-        " output conversion); PyTorch on the same weights in the same run (F.linear + relu; eager and CUDA graph).",
+        " batch 1..4096 (opt 64); engine times are CUDA-event medians of 50 graph replays of the whole network (4 layers,"
+        " and the fp32 edge conversions unless the first/last layer runs as GEMV and reads/writes fp32 itself); PyTorch on the same weights in the same run (F.linear + relu; eager and CUDA graph).",
         f"- device-to-device copy bandwidth measured in this run: **{copy:.0f} GB/s** (read + write)",
-        "- weight GB/s = weight bytes of the 4 layers / engine time; cuBLAS = torch.matmul of one layer's shape"
-        " (no bias/activation), × 4 layers",
+        "- weight GB/s = weight bytes of the 4 layers / engine time; cuBLAS TFLOP/s = torch.matmul on one layer's"
+        " shape (no bias or activation); % of cuBLAS compares the engine's whole-network rate with it",
         "",
         "| precision | batch | engine µs | run() µs | torch eager µs | torch graph µs | torch graph, fp32 I/O µs |"
         " engine / torch graph | weight GB/s | % of copy | engine TFLOP/s | cuBLAS TFLOP/s | % of cuBLAS |",
