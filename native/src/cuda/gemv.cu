@@ -1,7 +1,11 @@
 // The GEMV tactic's host side: which variants run which shapes, and dispatch to the kernel
 // instantiations (gemv_kernel.cuh has the kernel and why it is built the way it is).
-#include "dtype_dispatch.h"
-#include "gemv_kernel.cuh"
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include "../core/error.h"
+#include "../core/weights.h"
+#include "gemv_launch.h"
 #include "kernels.h"
 
 namespace trtfarm::cuda {
@@ -47,20 +51,18 @@ void launchGemv(DType type, DType xType, DType yType, int variant, const void* w
     throw Error(ErrorCode::Runtime, "gemv tactic cannot run rows=" + std::to_string(rows) + " k=" + std::to_string(k));
   const int r = static_cast<int>(rows);
   const bool fx = xType == DType::F32, fy = yType == DType::F32;
+  // The weights' type T, with x and y each in T or (at the network's edge) fp32.
+  auto launch = [&](auto t) {
+    using T = decltype(t);
+    if (plain) launchGemvTyped<T, T, T>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+    else if (fx && fy) launchGemvTyped<T, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+    else if (fx) launchGemvTyped<T, float, T>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+    else launchGemvTyped<T, T, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
+  };
   switch (type) {
     case DType::F32: launchGemvTyped<float, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream); break;
-    case DType::F16:
-      if (plain) launchGemvTyped<__half, __half, __half>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else if (fx && fy) launchGemvTyped<__half, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else if (fx) launchGemvTyped<__half, float, __half>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else launchGemvTyped<__half, __half, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      break;
-    case DType::BF16:
-      if (plain) launchGemvTyped<__nv_bfloat16, __nv_bfloat16, __nv_bfloat16>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else if (fx && fy) launchGemvTyped<__nv_bfloat16, float, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else if (fx) launchGemvTyped<__nv_bfloat16, float, __nv_bfloat16>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      else launchGemvTyped<__nv_bfloat16, __nv_bfloat16, float>(variant, w, bias, x, y, r, k, n, act, alpha, stream);
-      break;
+    case DType::F16: launch(__half{}); break;
+    case DType::BF16: launch(__nv_bfloat16{}); break;
   }
 }
 

@@ -6,7 +6,7 @@
 // layer (W does not depend on it). Two ways to read x: straight from global memory (fine for
 // one or two rows), or staged once per block in shared memory as fp32, which stops every warp
 // from re-reading x through L2 and converting it again at 4-16 rows.
-// The GEMV kernel templates, shared by gemv.cu (dispatch) and the per-type instantiation files.
+// The GEMV kernel templates, included by the per-type instantiation files (gemv_launch.h).
 #pragma once
 
 #include <cstdint>
@@ -14,13 +14,10 @@
 
 #include "check.h"
 #include "element.cuh"
+#include "gemv_launch.h"
 #include "launch.cuh"
 
 namespace trtfarm::cuda {
-
-// Dynamic shared memory a block may opt into on this device (227 KB on an H100).
-int sharedLimit();
-
 
 constexpr int kWarpsPerBlock = 8;
 constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step and buffer (two buffers; 8 features: 8)
@@ -218,15 +215,23 @@ template <typename T, typename XT, typename YT, int MAXR>
 void launchRows(int variant, const T* w, const T* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n,
                 Activation act, float alpha, cudaStream_t stream) {
   constexpr bool kPlainX = std::is_same_v<T, XT>;
+  auto launch = [&](auto features, auto sharedX) {
+    launchKernel<T, XT, YT, MAXR, decltype(features)::value, decltype(sharedX)::value>(w, bias, x, y, rows, k, n,
+                                                                                       act, alpha, stream);
+  };
+  using One = std::integral_constant<int, 1>;
+  using Two = std::integral_constant<int, 2>;
+  using Four = std::integral_constant<int, 4>;
+  using Eight = std::integral_constant<int, 8>;
   switch (variant) {
-    case 0: if constexpr (kPlainX) launchKernel<T, XT, YT, MAXR, 1, false>(w, bias, x, y, rows, k, n, act, alpha, stream); return;
-    case 1: if constexpr (kPlainX) launchKernel<T, XT, YT, MAXR, 2, false>(w, bias, x, y, rows, k, n, act, alpha, stream); return;
-    case 2: if constexpr (kPlainX) launchKernel<T, XT, YT, MAXR, 4, false>(w, bias, x, y, rows, k, n, act, alpha, stream); return;
-    case 4: return launchKernel<T, XT, YT, MAXR, 1, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 5: return launchKernel<T, XT, YT, MAXR, 2, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
-    case 6: return launchKernel<T, XT, YT, MAXR, 4, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+    case 0: if constexpr (kPlainX) launch(One{}, std::false_type{}); return;
+    case 1: if constexpr (kPlainX) launch(Two{}, std::false_type{}); return;
+    case 2: if constexpr (kPlainX) launch(Four{}, std::false_type{}); return;
+    case 4: return launch(One{}, std::true_type{});
+    case 5: return launch(Two{}, std::true_type{});
+    case 6: return launch(Four{}, std::true_type{});
     default:
-      if constexpr (MAXR <= 8) launchKernel<T, XT, YT, MAXR, 8, true>(w, bias, x, y, rows, k, n, act, alpha, stream);
+      if constexpr (MAXR <= 8) launch(Eight{}, std::true_type{});
       return;
   }
 }
@@ -245,8 +250,6 @@ void launchGemvTyped(int variant, const void* w, const void* bias, const void* x
   else launchRows<T, XT, YT, 16>(variant, wt, bt, xt, yt, rows, k, n, act, alpha, stream);
 }
 
-// One explicit instantiation file per weight type (gemv_f32.cu, gemv_f16.cu, gemv_bf16.cu), so
-// that the many kernel variants compile in parallel.
 #define TRTFARM_GEMV_INSTANCE(T, XT, YT)                                                                   \
   template void launchGemvTyped<T, XT, YT>(int, const void*, const void*, const void*, void*, int, int64_t, \
                                            int64_t, Activation, float, cudaStream_t);
