@@ -112,16 +112,17 @@ int main(int argc, char** argv) {
       std::fprintf(out,
                    "{\"kind\":\"build\",\"precision\":\"%s\",\"build_ms\":%.1f,\"compile_ms\":%.1f,\"tune_ms\":%.1f,"
                    "\"serialize_ms\":%.1f,\"load_ms\":%.1f,\"parse_ms\":%.1f,\"plan_bytes\":%zu,\"tactics\":%s}\n",
-                   name, buildMs, tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs, bytes.size(),
-                   backend->describeTactics(loaded->plan.tactics).c_str());
-      std::printf("%s: build %.0f ms (compile %.0f, tune %.0f, serialize %.0f), load %.0f ms (parse %.0f)\n", name, buildMs,
-                  tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs);
+                   name, buildMs, tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs,
+                   bytes.size(), backend->describeTactics(loaded->plan.tactics).c_str());
+      std::printf("%s: build %.0f ms (compile %.0f, tune %.0f, serialize %.0f), load %.0f ms (parse %.0f)\n", name,
+                  buildMs, tuneStartMs, tuneEndMs - tuneStartMs, buildMs - tuneEndMs, loadMs, parseMs);
       for (int64_t batch : kBatches) {
         start = std::chrono::steady_clock::now();
         engine->run(batch, {input.data()}, {output.data()});  // first run at a batch captures its graph
         const double firstMs = msSince(start);
         if (batch == kCheckBatch)
-          writeFloats(dir + "/out_" + name + "_b8.bin", std::vector<float>(output.begin(), output.begin() + batch * kWidth));
+          writeFloats(dir + "/out_" + name + "_b8.bin",
+                      std::vector<float>(output.begin(), output.begin() + batch * kWidth));
         const float graphUs = median(engine->timeReplays(batch, 50)) * 1000;
         std::vector<double> runMs;
         for (int i = 0; i < 10; ++i) {
@@ -129,7 +130,9 @@ int main(int argc, char** argv) {
           engine->run(batch, {input.data()}, {output.data()});
           runMs.push_back(msSince(start));
         }
-        std::fprintf(out, "{\"kind\":\"engine\",\"precision\":\"%s\",\"batch\":%lld,\"graph_us\":%.2f,\"run_us\":%.1f,\"first_run_ms\":%.2f}\n",
+        std::fprintf(out,
+                     "{\"kind\":\"engine\",\"precision\":\"%s\",\"batch\":%lld,\"graph_us\":%.2f,\"run_us\":%.1f,"
+                     "\"first_run_ms\":%.2f}\n",
                      name, static_cast<long long>(batch), graphUs, median(runMs) * 1000, firstMs);
         std::printf("  batch %-5lld graph %9.1f us   run() %9.1f us\n", static_cast<long long>(batch), graphUs,
                     median(runMs) * 1000);

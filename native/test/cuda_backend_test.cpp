@@ -106,7 +106,8 @@ std::vector<int64_t> unravel(size_t flat, const Dims& shape) {
   return idx;
 }
 
-std::vector<std::vector<double>> interpret(const Program& p, int64_t batch, const std::vector<std::vector<float>>& inputs) {
+std::vector<std::vector<double>> interpret(const Program& p, int64_t batch,
+                                           const std::vector<std::vector<float>>& inputs) {
   std::vector<std::vector<double>> v(p.values.size());
   for (size_t i = 0; i < p.values.size(); ++i)
     if (p.values[i].constant >= 0) {
@@ -212,7 +213,8 @@ std::vector<uint8_t> build(const NetworkSpec& net, const BuildConfig& c) {
   return serializePlan(buildPlan(net, c, *backend, nullptr));
 }
 
-std::vector<std::vector<float>> runPlan(LoadedPlan& loaded, int64_t batch, const std::vector<std::vector<float>>& inputs) {
+std::vector<std::vector<float>> runPlan(LoadedPlan& loaded, int64_t batch,
+                                        const std::vector<std::vector<float>>& inputs) {
   std::vector<std::vector<float>> outs;
   std::vector<const float*> in;
   std::vector<float*> out;
@@ -277,7 +279,8 @@ LayerSpec binary(const std::string& name, BinaryOp op, const std::string& a, con
   return l;
 }
 
-LayerSpec matmul(const std::string& name, const std::string& a, const std::string& b, bool ta = false, bool tb = false) {
+LayerSpec matmul(const std::string& name, const std::string& a, const std::string& b, bool ta = false,
+                 bool tb = false) {
   LayerSpec l = makeLayer(name, LayerType::MatrixMultiply);
   l.inputs = std::vector<std::string>{a, b};
   l.transposeA = ta;
@@ -443,7 +446,8 @@ void planForAnotherGpuRefused() {
 void batchOutsideProfileRefused() {
   const auto bytes = build(wideMlp(), config(Precision::FP32, wideMlp(), 2, 4, 8));
   auto loaded = loadPlan(bytes.data(), bytes.size(), 0);
-  CHECK_THROWS(Input, "batch 9 is outside the plan's profile [2, 8]", runPlan(*loaded, 9, randomInputs(loaded->plan, 9)));
+  CHECK_THROWS(Input, "batch 9 is outside the plan's profile [2, 8]",
+               runPlan(*loaded, 9, randomInputs(loaded->plan, 9)));
   CHECK_THROWS(Input, "batch 1 is outside", runPlan(*loaded, 1, randomInputs(loaded->plan, 1)));
 }
 
@@ -484,7 +488,8 @@ void statusNamesTheGpu() {
   for (const BackendStatus& s : listBackends()) {
     if (s.name != "cuda") continue;
     std::printf("  cuda: %s, %s (sm %s), %llu bytes\n", s.version.c_str(), s.devices.at(0).name.c_str(),
-                s.devices.at(0).computeCapability.c_str(), static_cast<unsigned long long>(s.devices.at(0).memoryBytes));
+                s.devices.at(0).computeCapability.c_str(),
+                static_cast<unsigned long long>(s.devices.at(0).memoryBytes));
     CHECK(s.compiled && s.available && !s.devices.empty());
     CHECK(s.version.rfind("cuda ", 0) == 0 && s.version.find(", cublasLt ") != std::string::npos);
     CHECK(s.devices[0].computeCapability.find('.') != std::string::npos && s.devices[0].memoryBytes > 0);

@@ -110,7 +110,8 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
       candidate.micros = time(layer);
     } catch (const Error& e) {
       cudaGetLastError();
-      if (log_) std::fprintf(stderr, "  tuning rows=%lld: candidate failed: %s\n", static_cast<long long>(rows), e.what());
+      if (log_)
+        std::fprintf(stderr, "  tuning rows=%lld: candidate failed: %s\n", static_cast<long long>(rows), e.what());
       return;  // this candidate cannot run here: the others still can
     }
     if (log_)
@@ -139,7 +140,8 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
       t.kind = TacticKind::Gemv;
       t.variant = static_cast<uint8_t>(variant);
       consider(t, [&](const void* w, void* y) {
-        launchGemv(type_, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha, stream_);
+        launchGemv(type_, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha,
+                   stream_);
       });
     }
   }

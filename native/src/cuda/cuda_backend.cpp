@@ -81,8 +81,8 @@ class CudaBackend : public Backend {
           ++done;
           if (progress)
             progress(static_cast<double>(done) / total,
-                     "autotuning layer " + std::to_string(i) + " (" + std::to_string(op.k) + "x" + std::to_string(op.n) +
-                         ") at batch " + std::to_string(bucket));
+                     "autotuning layer " + std::to_string(i) + " (" + std::to_string(op.k) + "x" +
+                         std::to_string(op.n) + ") at batch " + std::to_string(bucket));
         }
       }
     } catch (...) {

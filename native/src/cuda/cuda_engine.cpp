@@ -70,7 +70,8 @@ Program withoutWeightBytes(const Program& program) {
 CudaEngine::CudaEngine(int device, const Plan& plan)
     : device_(device), precision_(plan.precision), type_(storageType(plan.precision)), batch_(plan.batch),
       program_(withoutWeightBytes(plan.program)) {
-  if (plan.backend != "cuda") throw Error(ErrorCode::Plan, "plan was built for the " + plan.backend + " backend, not cuda");
+  if (plan.backend != "cuda")
+    throw Error(ErrorCode::Plan, "plan was built for the " + plan.backend + " backend, not cuda");
   validate(plan.program, type_);
   if (!plan.tactics.empty()) tactics_ = TacticTable::parse(plan.tactics);
   if (!plan.tactics.empty() && tactics_.precision != precision_)
@@ -177,7 +178,8 @@ const Tactic* CudaEngine::gemvTactic(int32_t opIndex, int64_t batch) const {
 void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX, void* edgeY) {
   const Op& op = program_.ops[opIndex];
   const int64_t elements = elementsAt(program_.values[op.inputs[0]].shape, batch);
-  if (elements % op.k != 0) throw Error(ErrorCode::Plan, "FC input does not flatten to rows of " + std::to_string(op.k));
+  if (elements % op.k != 0)
+    throw Error(ErrorCode::Plan, "FC input does not flatten to rows of " + std::to_string(op.k));
   const int64_t rows = elements / op.k;
   const void* x = pointer(op.inputs[0]);
   void* y = pointer(op.output);
@@ -203,7 +205,8 @@ void CudaEngine::enqueueMatMul(const Op& op, int64_t batch, Graph& graph) {
   const Dims b = shapeAt(program_.values[op.inputs[1]].shape, batch);
   const Dims out = shapeAt(program_.values[op.output].shape, batch);
   if (a.size() < 2 || b.size() < 2 || out.size() < 2)
-    throw Error(ErrorCode::Plan, "matrix product operands need two dimensions, got " + dimsText(a) + " and " + dimsText(b));
+    throw Error(ErrorCode::Plan,
+                "matrix product operands need two dimensions, got " + dimsText(a) + " and " + dimsText(b));
   const int64_t m = op.transposeA ? a[a.size() - 1] : a[a.size() - 2];
   const int64_t k = op.transposeA ? a[a.size() - 2] : a[a.size() - 1];
   const int64_t n = op.transposeB ? b[b.size() - 2] : b[b.size() - 1];
@@ -278,7 +281,8 @@ void CudaEngine::enqueueBinary(const Op& op, int64_t batch) {
   const Dims b = shapeAt(program_.values[op.inputs[1]].shape, batch);
   const Dims out = shapeAt(program_.values[op.output].shape, batch);
   if (out.size() > static_cast<size_t>(kMaxRank) || a.size() > out.size() || b.size() > out.size())
-    throw Error(ErrorCode::Plan, "element-wise op of rank over " + std::to_string(kMaxRank) + " or inconsistent shapes");
+    throw Error(ErrorCode::Plan,
+                "element-wise op of rank over " + std::to_string(kMaxRank) + " or inconsistent shapes");
   Broadcast shape;
   shape.rank = static_cast<int>(out.size());
   shape.count = 1;
@@ -290,7 +294,8 @@ void CudaEngine::enqueueBinary(const Op& op, int64_t batch) {
     const int ib = d - (shape.rank - static_cast<int>(b.size()));
     const int64_t da = ia >= 0 ? a[ia] : 1, db = ib >= 0 ? b[ib] : 1;
     if ((da != 1 && da != out[d]) || (db != 1 && db != out[d]))
-      throw Error(ErrorCode::Plan, "shapes " + dimsText(a) + " and " + dimsText(b) + " do not broadcast to " + dimsText(out));
+      throw Error(ErrorCode::Plan,
+                  "shapes " + dimsText(a) + " and " + dimsText(b) + " do not broadcast to " + dimsText(out));
     shape.aStrides[d] = da == 1 ? 0 : strideA;
     shape.bStrides[d] = db == 1 ? 0 : strideB;
     strideA *= da;
