@@ -77,6 +77,7 @@ export interface BuildOptions {
   profile?: Record<string, ProfileRange>;
   backend: BackendName;
   device?: number;
-  // Tactics bytes of an earlier plan of the same program (see PlanInfo.tactics).
-  reuseTactics?: Uint8Array;
+  // An earlier plan of the same program and backend: its autotuning choices are reused instead
+  // of timed again, so the rebuild gives the same plan bytes (TensorRT's timing cache, per plan).
+  reuseTacticsFrom?: Uint8Array;
 }

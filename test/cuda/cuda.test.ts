@@ -156,11 +156,13 @@ test('random networks and a wide MLP match PyTorch on the same weights, every pr
 
 // Tactic reuse (identical bytes when rebuilt with an earlier plan's tactics) is checked in
 // native/test/cuda_backend_test.cpp: the addon does not hand a plan's tactics bytes to JS.
-test('a cuda plan round-trips through its bytes: inspected as built, two loads compute the same', { skip: noGpu }, async () => {
+test('a cuda plan round-trips through its bytes: inspected as built, rebuilt from its tactics byte for byte, two loads compute the same', { skip: noGpu }, async () => {
   const rn = randomNetwork(seededRng(5), { depth: 3, rank: 2, dynamic: true, blocks: ['fc'] });
   const built = await engine.build(rn.network, { precision: 'fp16', backend: 'cuda', profile: rn.profile });
   const info = engine.inspectPlan(built.plan);
   assert.deepEqual(info, built.info);
+  const rebuilt = await engine.build(rn.network, { precision: 'fp16', backend: 'cuda', profile: rn.profile, reuseTacticsFrom: built.plan });
+  assert.ok(rebuilt.plan.equals(built.plan), 'a rebuild reusing the tactics gives the same bytes');
   assert.ok(JSON.stringify(info.tactics).includes('"kernel"'), 'the tactics name the kernels chosen');
   const batch = rn.batches[rn.batches.length - 1];
   const shape = [batch, ...rn.network.inputs[0].shape.slice(1)];

@@ -57,6 +57,23 @@ test('the same build request gives the same plan bytes', async () => {
   }
 });
 
+test('a rebuild that reuses an earlier plan\'s tactics gives the same bytes; a bad or foreign earlier plan is refused', async () => {
+  const first = await engine.build(seedFullyConnected(-1), { precision: 'fp16', backend: 'cpu', profile });
+  const again = await engine.build(seedFullyConnected(-1), { precision: 'fp16', backend: 'cpu', profile, reuseTacticsFrom: first.plan });
+  assert.ok(again.plan.equals(first.plan));
+  const corrupt = Buffer.from(first.plan);
+  corrupt[corrupt.length >> 1] ^= 0x10;
+  await assert.rejects(
+    engine.build(seedFullyConnected(-1), { precision: 'fp16', backend: 'cpu', profile, reuseTacticsFrom: corrupt }),
+    (err: unknown) => isEngineError(err, 'E_PLAN') && /checksum/i.test((err as Error).message),
+  );
+  const foreign = rewriteHeader(first.plan, { backend: 'cuda' });
+  await assert.rejects(
+    engine.build(seedFullyConnected(-1), { precision: 'fp16', backend: 'cpu', profile, reuseTacticsFrom: foreign }),
+    (err: unknown) => isEngineError(err, 'E_PLAN') && /cuda plan; this build is for cpu/.test((err as Error).message),
+  );
+});
+
 test('truncated, bit-flipped and wrong-magic plans are rejected with E_PLAN and a message', async () => {
   const { plan } = await engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' });
   const bad: [string, Buffer][] = [];

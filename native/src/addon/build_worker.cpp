@@ -17,8 +17,9 @@ struct Progress {
 
 }  // namespace
 
-BuildWorker::BuildWorker(Napi::Env env, NetworkSpec network, BuildConfig config, const Napi::Value& onProgress)
-    : PromiseWorker(env), network_(std::move(network)), config_(std::move(config)) {
+BuildWorker::BuildWorker(Napi::Env env, NetworkSpec network, BuildConfig config, std::vector<uint8_t> earlierPlan,
+                         const Napi::Value& onProgress)
+    : PromiseWorker(env), network_(std::move(network)), config_(std::move(config)), earlierPlan_(std::move(earlierPlan)) {
   if (onProgress.IsFunction()) {
     progress_ = Napi::ThreadSafeFunction::New(env, onProgress.As<Napi::Function>(), "trtfarm build progress", 0, 1);
     hasProgress_ = true;
@@ -39,6 +40,15 @@ void BuildWorker::Run() {
         delete p;
       });
     };
+  if (!earlierPlan_.empty()) {
+    // Parsed here, off the JS thread: a plan can be hundreds of megabytes.
+    Plan earlier = parsePlan(earlierPlan_.data(), earlierPlan_.size());
+    if (earlier.backend != config_.backend)
+      throw Error(ErrorCode::Plan, "options.reuseTacticsFrom is a " + earlier.backend + " plan; this build is for " +
+                                       config_.backend);
+    config_.reuseTactics = std::move(earlier.tactics);
+    earlierPlan_.clear();
+  }
   std::unique_ptr<Backend> backend = createBackend(config_.backend, config_.device);
   plan_ = buildPlan(network_, config_, *backend, report);
   bytes_ = serializePlan(plan_);

@@ -10,8 +10,9 @@ namespace trtfarm::addon {
 
 class BuildWorker : public PromiseWorker {
  public:
-  // `onProgress` may be empty.
-  BuildWorker(Napi::Env env, NetworkSpec network, BuildConfig config, const Napi::Value& onProgress);
+  // `earlierPlan` (may be empty) gives its tactics to this build; `onProgress` may be empty.
+  BuildWorker(Napi::Env env, NetworkSpec network, BuildConfig config, std::vector<uint8_t> earlierPlan,
+              const Napi::Value& onProgress);
 
  protected:
   void Run() override;
@@ -21,6 +22,7 @@ class BuildWorker : public PromiseWorker {
  private:
   NetworkSpec network_;
   BuildConfig config_;
+  std::vector<uint8_t> earlierPlan_;
   Napi::ThreadSafeFunction progress_;
   bool hasProgress_ = false;
   Plan plan_;

@@ -11,5 +11,7 @@ namespace trtfarm::addon {
 
 NetworkSpec networkFromJs(const Napi::Value& value);
 BuildConfig buildConfigFromJs(const Napi::Value& value);
+// options.reuseTacticsFrom: the bytes of an earlier plan whose tactics a build reuses (empty: none).
+std::vector<uint8_t> earlierPlanFromJs(const Napi::Value& value);
 
 }  // namespace trtfarm::addon

@@ -64,7 +64,7 @@ Napi::Value Validate(const Napi::CallbackInfo& info) {
 Napi::Value Build(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
-    auto* worker = new BuildWorker(env, networkFromJs(info[0]), buildConfigFromJs(info[1]), info[2]);
+    auto* worker = new BuildWorker(env, networkFromJs(info[0]), buildConfigFromJs(info[1]), earlierPlanFromJs(info[1]), info[2]);
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

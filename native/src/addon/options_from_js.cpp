@@ -21,7 +21,6 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
     if (device < 0 || device > 4096) read.fail("options.device " + std::to_string(device) + " is not a device index");
     config.device = static_cast<int>(device);
   }
-  if (!o.Get("reuseTactics").IsUndefined()) config.reuseTactics = read.bytes(o.Get("reuseTactics"), "options.reuseTactics");
   if (!o.Get("profile").IsUndefined()) {
     const Napi::Object profile = read.object(o.Get("profile"), "options.profile");
     const Napi::Array names = profile.GetPropertyNames();
@@ -34,6 +33,13 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
     }
   }
   return config;
+}
+
+std::vector<uint8_t> earlierPlanFromJs(const Napi::Value& value) {
+  const JsReader read{ErrorCode::Network};
+  const Napi::Value earlier = read.object(value, "options").Get("reuseTacticsFrom");
+  if (earlier.IsUndefined()) return {};
+  return read.bytes(earlier, "options.reuseTacticsFrom");
 }
 
 }  // namespace trtfarm::addon
