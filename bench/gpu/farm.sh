@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole farm on the GPU machine (README-gpu.md): starts it as `npm start` does (private
+# The whole farm on the GPU machine (the README's GPU section): starts it as `npm start` does (private
 # redis-server, one worker per visible GPU, the API) with a fresh data dir, then builds and runs
 # the seed and the 4×4096 MLP through REST with bench/gpu/farm-client.ts, and stops it.
 # Usage: bash bench/gpu/farm.sh   (PORT, default 18080; the client's report goes to stdout)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/gpu: the whole GPU benchmark in one run on the GPU machine (see README-gpu.md):
+# bench/gpu: the whole GPU benchmark in one run on the GPU machine (see the README's GPU section):
 # builds the native bench, times the engine, times PyTorch on the same weights, writes
 # bench/gpu/results.md. Usage: bash bench/gpu/run.sh [WORKDIR]  (default /tmp/trtfarm-bench)
 set -euo pipefail
