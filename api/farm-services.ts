@@ -1,6 +1,6 @@
 // What the routes share: one Redis connection; one Queue and one job watcher (QueueEvents) per
 // queue name, created on first use and kept (a QueueEvents per request would cost a connection
-// each); the plan store and the build index; short-lived caches of the worker list and of plan
+// each); the plan store, the build index and the builds' inputs; short-lived caches of the worker list and of plan
 // metas.
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 
 import type { FarmConfig } from '../shared/config.js';
 import { BuildIndex } from '../shared/queue/build-index.js';
+import { BuildInputStore } from '../shared/queue/build-input-store.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import type { WorkerRecord } from '../shared/queue/worker-record.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
@@ -24,6 +25,7 @@ export class FarmServices {
   readonly store: PlanStore;
   readonly directory: WorkerDirectory;
   readonly builds: BuildIndex;
+  readonly buildInputs: BuildInputStore;
   private readonly queues = new Map<string, Queue>();
   private readonly watchers = new Map<string, Promise<JobWatcher>>();
   private readonly eventConnections: Redis[] = [];
@@ -39,6 +41,7 @@ export class FarmServices {
     this.store = openPlanStore(config, this.redis);
     this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
     this.builds = new BuildIndex(this.redis, config.queuePrefix);
+    this.buildInputs = new BuildInputStore(this.redis, config.queuePrefix);
   }
 
   async open(): Promise<void> {

@@ -1,9 +1,9 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { EngineAddon } from '../shared/engine/types.js';
-import { parseBuildRequest } from '../shared/network/build-request.js';
 import type { BuildIndex } from '../shared/queue/build-index.js';
+import type { BuildInputStore } from '../shared/queue/build-input-store.js';
 import type { BuildJobData, BuildJobResult } from '../shared/queue/jobs.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import type { DeviceBinding } from './device.js';
@@ -13,15 +13,18 @@ export interface BuildContext {
   engine: EngineAddon;
   store: PlanStore;
   index: BuildIndex;
+  inputs: BuildInputStore;
   binding: DeviceBinding;
   testDelayMs: number;
 }
 
-export function buildProcessor({ engine, store, index, binding, testDelayMs }: BuildContext) {
+export function buildProcessor({ engine, store, index, inputs, binding, testDelayMs }: BuildContext) {
   return (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> =>
     classifyFailure(async () => {
       if (testDelayMs > 0) await sleep(testDelayMs);
-      const { network, options } = parseBuildRequest(job.data.request);
+      const input = await inputs.get(job.id!);
+      if (!input) throw new UnrecoverableError(`the input of build ${job.id} has expired: submit the request again`);
+      const { network, options } = input;
       const device = binding.device === 'cpu' ? undefined : binding.device;
       let reported = -1;
       const result = await engine.build(network, { ...options, backend: job.data.backend, device }, (fraction) => {

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { BuildIndex } from '../shared/queue/build-index.js';
+import { BuildInputStore } from '../shared/queue/build-input-store.js';
 import { queueName } from '../shared/queue/names.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
@@ -49,7 +50,8 @@ export class FarmWorker {
       stalledInterval: config.stalledCheckMs,
     };
     const index = new BuildIndex(redis, config.queuePrefix);
-    const build = buildProcessor({ engine, store, index, binding, testDelayMs: config.testBuildDelayMs });
+    const inputs = new BuildInputStore(redis, config.queuePrefix);
+    const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs });
     const infer = inferProcessor(engines, id);
     const workers: Worker[] = [];
     const queues: string[] = [];
@@ -57,7 +59,11 @@ export class FarmWorker {
       const buildQueue = queueName('build', served.compatKey);
       const inferQueue = queueName('infer', served.compatKey);
       // Builds use the whole device; inferences are short and overlap their Redis round trips.
-      workers.push(new Worker(buildQueue, build, { ...common, concurrency: 1 }));
+      const builds = new Worker(buildQueue, build, { ...common, concurrency: 1 });
+      // Only once the job is completed in Redis: a worker that dies before that leaves the job
+      // to be taken over, and its successor needs the input. (A completed build is never run again.)
+      builds.on('completed', (job) => inputs.delete(job.id!).catch((error) => log.warn({ job: job.id, err: error.message }, 'build input not deleted')));
+      workers.push(builds);
       workers.push(new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency }));
       queues.push(buildQueue, inferQueue);
     }

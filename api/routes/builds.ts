@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { EngineAddon } from '../../shared/engine/types.js';
 import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../../shared/network/build-request.js';
 import { contentHash } from '../../shared/network/content-hash.js';
-import { buildRequestToJson } from '../../shared/queue/build-wire.js';
 import { buildJobOptions, type BuildJobData, type BuildJobResult } from '../../shared/queue/jobs.js';
 import { queueName } from '../../shared/queue/names.js';
 import { routeBuild } from '../../shared/queue/routing.js';
@@ -52,15 +51,22 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
       if (known?.status === 'completed') return reply.code(200).send(known);
       const queue = farm.queue(queueName('build', target.compatKey));
       if (known?.status === 'failed') {
-        // Tried again: a failure may have been the machine's (its retries spent).
+        // Tried again: a failure may have been the machine's (its retries spent). Its input is
+        // written again, in case it expired meanwhile.
+        await farm.buildInputs.put(id, normalized);
         await (await queue.getJob(id))?.retry('failed');
         return reply.code(202).send({ id, status: 'queued' });
       }
       if (known) return reply.code(202).send({ id, status: known.status });
       await farm.builds.setQueue(id, queue.name);
-      const data: BuildJobData = { request: buildRequestToJson(normalized, target.backend), backend: target.backend, compatKey: target.compatKey };
+      // The input before the job, so that a worker never takes a job without one.
+      await farm.buildInputs.put(id, normalized);
+      const data: BuildJobData = { backend: target.backend, compatKey: target.compatKey };
       // The id is the job id: two identical requests racing here still make one job.
-      await queue.add('build', data, { ...buildJobOptions, jobId: id });
+      const job = await queue.add('build', data, { ...buildJobOptions, jobId: id });
+      // A twin request's job that completed meanwhile (its input deleted) is not run again: our
+      // copy of the input would only wait for its expiry.
+      if ((await job.getState()) === 'completed') await farm.buildInputs.delete(id);
       return reply.code(202).send({ id, status: 'queued' });
     },
   );

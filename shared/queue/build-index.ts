@@ -1,6 +1,6 @@
 // What the farm remembers of a build beyond its BullMQ job: the queue it went to (so its id
-// alone finds it) and, once built, its plan. Completed build jobs carry the whole network in
-// their data, so they are removed after a while; this small record keeps answering for them.
+// alone finds it) and, once built, its plan. Completed build jobs are removed after a while;
+// this small record keeps answering for them.
 import type { Redis } from 'ioredis';
 
 import { farmKeys } from './names.js';

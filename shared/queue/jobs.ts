@@ -8,8 +8,8 @@ export interface WireTensor {
   base64: string;
 }
 
+// The network itself is not here: it is the job's build input (BuildInputStore, by job id).
 export interface BuildJobData {
-  request: unknown; // the normalized POST /v1/builds body (shared/network/build-request.ts)
   backend: BackendName;
   compatKey: string;
 }
@@ -33,7 +33,7 @@ export interface InferJobResult {
 export const buildJobOptions = {
   attempts: 3,
   backoff: { type: 'exponential', delay: 2_000 },
-  // The job holds the whole network: kept an hour, then the build index answers for it.
+  // Kept an hour, then the build index answers for it.
   removeOnComplete: { age: 3600 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;

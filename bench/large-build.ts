@@ -1,0 +1,177 @@
+// Where the time of one large build goes: a 4-layer 4096×4096 MLP (weights as base64 float32,
+// ≈ 358 MB of JSON) posted to POST /v1/builds over real HTTP, with a cpu worker process, until
+// GET /v1/builds/:id says completed. Then each step the API and the worker take, timed alone on
+// the same body. `npm run bench:large-build` (starts its own redis-server unless REDIS_URL is set;
+// BENCH_PRECISION, default fp16). Appends the table to bench/results-large-build.md.
+import { Queue } from 'bullmq';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildApp } from '../api/app.js';
+import { loadConfig } from '../shared/config.js';
+import { engine } from '../shared/engine/addon.js';
+import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../shared/network/build-request.js';
+import { contentHash } from '../shared/network/content-hash.js';
+import type { Precision } from '../shared/network/spec.js';
+import { LocalRedis } from '../shared/queue/local-redis.js';
+import { FsPlanStore } from '../shared/store/fs-plan-store.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const LAYERS = 4;
+const N = 4096;
+const PRECISION = (process.env.BENCH_PRECISION ?? 'fp16') as Precision;
+
+function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--device', 'cpu'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('"msg":"worker ready"')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)));
+  });
+}
+
+function request(url: string, method: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const call = http.request(url, { method, headers }, (answer) => {
+      let text = '';
+      answer.setEncoding('utf8');
+      answer.on('data', (chunk: string) => (text += chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
+    });
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
+// Deterministic weights in [-0.5, 0.5): a fresh network per run would need a fresh build anyway.
+function largeMlpBody(): string {
+  const layers = Array.from({ length: LAYERS }, (_, l) => {
+    const weights = new Float32Array(N * N);
+    for (let i = 0; i < weights.length; i++) weights[i] = (((i + l) * 7919) % 1000) / 1000 - 0.5;
+    const bias = new Float32Array(N).fill(0.01 * (l + 1));
+    const base64 = (values: Float32Array) => ({ base64: Buffer.from(values.buffer).toString('base64') });
+    return { name: `fc${l}`, type: 'fullyConnected', outputs: N, weights: base64(weights), bias: base64(bias) };
+  });
+  return JSON.stringify({ network: { inputs: [{ name: 'x', shape: [-1, N] }], layers }, precision: PRECISION,
+    profile: { x: { min: [1, N], opt: [8, N], max: [64, N] } } });
+}
+
+function timed<T>(rows: [string, number, string][], name: string, run: () => T, note: (value: T) => string = () => ''): T {
+  const started = performance.now();
+  const value = run();
+  rows.push([name, performance.now() - started, note(value)]);
+  return value;
+}
+
+async function timedAsync<T>(rows: [string, number, string][], name: string, run: () => Promise<T>, note: (value: T) => string = () => ''): Promise<T> {
+  const started = performance.now();
+  const value = await run();
+  rows.push([name, performance.now() - started, note(value)]);
+  return value;
+}
+
+const MB = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-bench-'));
+const redis = process.env.REDIS_URL ? undefined : await LocalRedis.start({ dir: dataDir, persistent: false });
+const redisUrl = process.env.REDIS_URL ?? redis!.url;
+const prefix = `benchlarge${process.pid}`;
+const env = { ...process.env, REDIS_URL: redisUrl, TRTFARM_DATA_DIR: dataDir, TRTFARM_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
+const config = loadConfig(env);
+const worker = await startWorker({ ...env, LOG_LEVEL: 'info' });
+const app = await buildApp({ config, engine, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address();
+const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+const body = largeMlpBody();
+const loadBefore = os.loadavg()[0];
+
+// 1. End to end, as a client sees it.
+const endToEnd: [string, number, string][] = [];
+const posted = performance.now();
+const answer = await request(`${base}/v1/builds`, 'POST', body);
+const accepted = performance.now();
+if (answer.status !== 202) throw new Error(`POST /v1/builds: ${answer.status} ${answer.text.slice(0, 300)}`);
+const buildId: string = JSON.parse(answer.text).id;
+endToEnd.push(['POST /v1/builds → 202 (upload, checks, enqueue)', accepted - posted, `body ${MB(body.length)}`]);
+let polls = 0;
+let pollMs = 0;
+let status;
+for (;;) {
+  const t = performance.now();
+  status = JSON.parse((await request(`${base}/v1/builds/${buildId}`, 'GET')).text);
+  pollMs += performance.now() - t;
+  polls++;
+  if (status.status === 'completed') break;
+  if (status.status === 'failed') throw new Error(`build failed: ${status.error.message}`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+const completed = performance.now();
+endToEnd.push(['202 → GET says completed', completed - accepted, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
+endToEnd.push(['total: POST → completed', completed - posted, '']);
+
+// BullMQ's own timestamps of the job: when it was added, taken by the worker, finished.
+const queueName = (await app.farm.builds.get(buildId)).queue!;
+const job = await app.farm.queue(queueName).getJob(buildId);
+if (job?.processedOn && job.finishedOn) {
+  endToEnd.push(['job added → taken by the worker', job.processedOn - job.timestamp, '']);
+  endToEnd.push(['worker: job processing (input, build, plan store)', job.finishedOn - job.processedOn, `of which build ${status.plan.buildMs.toFixed(0)} ms`]);
+}
+
+// 2. Each step alone, as the route and the processor do it.
+const steps: [string, number, string][] = [];
+const json = timed(steps, 'JSON.parse of the body', () => JSON.parse(body));
+const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
+const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
+const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
+const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
+timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));
+const scratch = new Queue('bench-large-scratch', { connection: app.farm.redis, prefix });
+const inputs = app.farm.buildInputs;
+await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized), (bytes) => MB(bytes));
+const data = { backend: target.backend, compatKey: target.compatKey };
+await timedAsync(steps, 'Queue.add (job data)', () => scratch.add('build', data, { jobId: id }), () => `${JSON.stringify(data).length} B`);
+await timedAsync(steps, 'worker/poll: getJob (whole job hash)', async () => (await scratch.getJob(id))!);
+await timedAsync(steps, 'worker: build input ← Redis + decode', () => inputs.get(id));
+const plan = Buffer.from((await (await fetch(`${base}/v1/plans/${status.plan.id}`)).arrayBuffer()));
+const store = new FsPlanStore(path.join(dataDir, 'bench-plans'));
+await timedAsync(steps, 'worker: plan store write (fs)', () => store.put(plan, { ...status.plan }), () => MB(plan.length));
+await scratch.obliterate({ force: true });
+await scratch.close();
+await inputs.delete(id);
+
+const row = ([name, ms, note]: [string, number, string]) => `| ${name} | ${ms.toFixed(0)} | ${note} |`;
+const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ` +
+  `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after`;
+const table = [
+  `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
+  '',
+  `${LAYERS} × FC ${N}→${N} + bias, ${PRECISION}, weights as base64 float32 (body ${MB(body.length)}), cpu worker process, API over HTTP.`,
+  '',
+  '| end to end | ms | |',
+  '| --- | ---: | --- |',
+  ...endToEnd.map(row),
+  '',
+  '| each step alone | ms | |',
+  '| --- | ---: | --- |',
+  ...steps.map(row),
+  '',
+].join('\n');
+process.stdout.write(`\n${table}\n`);
+await appendFile(path.join(ROOT, 'bench', 'results-large-build.md'), `\n${table}`);
+
+const exited = new Promise((resolve) => worker.once('exit', resolve));
+worker.kill('SIGTERM');
+await exited;
+await app.close();
+await redis?.stop();
+await rm(dataDir, { recursive: true, force: true });
