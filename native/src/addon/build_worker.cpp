@@ -31,14 +31,20 @@ void BuildWorker::Run() {
   ProgressFn report;
   if (hasProgress_)
     report = [this](double fraction, const std::string& stage) {
-      progress_.NonBlockingCall(new Progress{fraction, stage}, [](Napi::Env env, Napi::Function callback, Progress* p) {
-        try {
-          callback.Call({Napi::Number::New(env, p->fraction), Napi::String::New(env, p->stage)});
-        } catch (const Napi::Error&) {
-          // A throwing progress listener must not fail the build it only observes.
-        }
-        delete p;
-      });
+      auto* update = new Progress{fraction, stage};
+      const napi_status queued =
+          progress_.NonBlockingCall(update, [](Napi::Env env, Napi::Function callback, Progress* p) {
+            // env is null when the function is being torn down: then the update is only freed.
+            if (env != nullptr && !callback.IsEmpty()) {
+              try {
+                callback.Call({Napi::Number::New(env, p->fraction), Napi::String::New(env, p->stage)});
+              } catch (const Napi::Error&) {
+                // A throwing progress listener must not fail the build it only observes.
+              }
+            }
+            delete p;
+          });
+      if (queued != napi_ok) delete update;  // not queued: nobody else will free it
     };
   if (!earlierPlan_.empty()) {
     // Parsed here, off the JS thread: a plan can be hundreds of megabytes.

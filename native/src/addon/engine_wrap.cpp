@@ -28,6 +28,17 @@ Napi::Value EngineWrap::Info(const Napi::CallbackInfo& info) {
   return info_.Value();
 }
 
+namespace {
+
+// infer() always answers with a promise, also when it fails before the work is queued.
+Napi::Value rejectedWith(Napi::Env env, Napi::Value error) {
+  Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
+  deferred.Reject(error);
+  return deferred.Promise();
+}
+
+}  // namespace
+
 Napi::Value EngineWrap::Infer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
@@ -36,10 +47,13 @@ Napi::Value EngineWrap::Infer(const Napi::CallbackInfo& info) {
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
+  } catch (const Napi::Error& e) {
+    return rejectedWith(env, e.Value());
   } catch (const Error& e) {
-    Napi::Promise::Deferred rejected = Napi::Promise::Deferred::New(env);
-    rejected.Reject(engineError(env, e.code(), e.what()).Value());
-    return rejected.Promise();
+    return rejectedWith(env, engineError(env, e.code(), e.what()).Value());
+  } catch (const std::exception& e) {
+    // bad_alloc or length_error while copying the inputs: a rejection, never std::terminate.
+    return rejectedWith(env, engineError(env, ErrorCode::Runtime, e.what()).Value());
   }
 }
 

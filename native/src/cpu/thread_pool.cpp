@@ -56,7 +56,16 @@ ThreadPool& ThreadPool::shared() {
 }
 
 void ThreadPool::drain(Slot& slot) {
-  for (size_t i = slot.next.fetch_add(1); i < slot.count; i = slot.next.fetch_add(1)) (*slot.task)(i);
+  for (size_t i = slot.next.fetch_add(1); i < slot.count; i = slot.next.fetch_add(1)) {
+    try {
+      (*slot.task)(i);
+    } catch (...) {
+      // A task that throws (bad_alloc in a scratch buffer) must not end a pool thread, which
+      // would terminate the process: the first failure goes back to the caller, the rest is skipped.
+      if (!slot.failed.exchange(true)) slot.failure = std::current_exception();
+      slot.next.store(slot.count);
+    }
+  }
 }
 
 bool ThreadPool::anyPublished() const {
@@ -116,6 +125,8 @@ void ThreadPool::parallelFor(size_t count, const std::function<void(size_t)>& ta
   slot->task = &task;
   slot->count = count;
   slot->next.store(0);
+  slot->failed.store(false);
+  slot->failure = nullptr;
   const uint64_t generation = slot->state.load() + 1;  // even → odd: published
   slot->state.store(generation);
   if (sleepers_.load() > 0) {
@@ -125,7 +136,9 @@ void ThreadPool::parallelFor(size_t count, const std::function<void(size_t)>& ta
   drain(*slot);
   slot->state.store(generation + 1);  // retracted: no new helper will run a task
   while (slot->helpers.load(std::memory_order_acquire) != 0) relax();
+  const std::exception_ptr failure = std::move(slot->failure);
   slot->owned.store(false);
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace trtfarm::cpu

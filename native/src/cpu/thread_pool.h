@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -26,7 +27,8 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
-  // Runs task(0) … task(count-1), each exactly once, and returns when all have finished.
+  // Runs task(0) … task(count-1), each exactly once, and returns when all have finished; the
+  // first exception a task throws is rethrown here once the others have stopped.
   void parallelFor(size_t count, const std::function<void(size_t)>& task);
 
   // hardware_concurrency threads, or TRTFARM_CPU_THREADS when set (to compare at equal threads).
@@ -42,6 +44,8 @@ class ThreadPool {
     size_t count = 0;
     std::atomic<size_t> next{0};
     std::atomic<unsigned> helpers{0};  // workers inside the job; its caller waits them out
+    std::atomic<bool> failed{false};
+    std::exception_ptr failure;        // the first task's exception, rethrown by the caller
   };
   static constexpr size_t kSlots = 8;
 
