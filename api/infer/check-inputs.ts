@@ -9,7 +9,8 @@ import { ValidationError } from '../../shared/network/validation-error.js';
 
 export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>): Record<string, WireTensor> {
   const expected = meta.inputs.map((input) => input.name);
-  const missing = expected.filter((name) => !(name in inputs));
+  // Own keys only: a name like "toString" or "constructor" is inherited by every object.
+  const missing = expected.filter((name) => !Object.hasOwn(inputs, name));
   const unknown = Object.keys(inputs).filter((name) => !expected.includes(name));
   if (missing.length > 0 || unknown.length > 0) {
     const problems = [
@@ -20,7 +21,7 @@ export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>):
   }
 
   let batch: { value: number; from: string } | undefined;
-  const wire: Record<string, WireTensor> = {};
+  const wire: [string, WireTensor][] = [];
   for (const info of meta.inputs) {
     const where = `inputs.${info.name}`;
     const json = inputs[info.name];
@@ -42,7 +43,8 @@ export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>):
       }
       batch = { value: n, from: info.name };
     }
-    wire[info.name] = toWire(tensorFromJson(json, where));
+    wire.push([info.name, toWire(tensorFromJson(json, where))]);
   }
-  return wire;
+  // fromEntries defines own properties, so even a name like "__proto__" stays a plain key.
+  return Object.fromEntries(wire);
 }

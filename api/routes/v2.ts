@@ -54,19 +54,19 @@ export const v2Routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const meta = await knownPlan(farm, request.params.planId);
-      const inputs: Record<string, { shape: number[]; data: number[] }> = {};
+      const inputs = new Map<string, { shape: number[]; data: number[] }>();
       request.body.inputs.forEach((input, i) => {
         if (input.datatype !== 'FP32') {
           throw new ValidationError(`inputs[${i}] (${JSON.stringify(input.name)}).datatype: only FP32 is supported, got ${JSON.stringify(input.datatype)}`);
         }
-        if (input.name in inputs) throw new ValidationError(`inputs[${i}]: ${JSON.stringify(input.name)} is given twice`);
-        inputs[input.name] = { shape: input.shape, data: input.data };
+        if (inputs.has(input.name)) throw new ValidationError(`inputs[${i}]: ${JSON.stringify(input.name)} is given twice`);
+        inputs.set(input.name, { shape: input.shape, data: input.data });
       });
       const wanted = request.body.outputs?.map((output) => output.name) ?? meta.outputs.map((output) => output.name);
       const unknown = wanted.filter((name) => !meta.outputs.some((output) => output.name === name));
       if (unknown.length > 0) throw new ValidationError(`outputs: the plan has no output ${unknown.map((n) => JSON.stringify(n)).join(', ')}`);
 
-      const status = await runInference(farm, meta, checkInputs(meta, inputs), farm.config.maxWaitMs);
+      const status = await runInference(farm, meta, checkInputs(meta, Object.fromEntries(inputs)), farm.config.maxWaitMs);
       if (status.status === 'failed') throw new HttpError(500, status.error?.message ?? 'inference failed');
       if (status.status !== 'completed' || !status.outputs) {
         throw new HttpError(504, `inference ${status.id} did not finish within ${farm.config.maxWaitMs} ms; GET /v1/infer/${status.id} has it later`);
