@@ -40,8 +40,12 @@ export async function runInference(
 }
 
 export async function findInference(farm: FarmServices, id: string): Promise<InferJob | undefined> {
-  const cls = id.slice(0, id.lastIndexOf('.'));
-  return (await farm.queue(`infer.${cls}`).getJob(id)) ?? undefined;
+  const name = `infer.${id.slice(0, id.lastIndexOf('.'))}`;
+  // The id's class is the caller's text: only a queue that has held a job (BullMQ writes its
+  // meta key with the first one) is looked into, so made-up classes never add to farm.queue's
+  // map of kept Queues.
+  if (!(await farm.redis.exists(`${farm.config.queuePrefix}:${name}:meta`))) return undefined;
+  return (await farm.queue(name).getJob(id)) ?? undefined;
 }
 
 export async function inferStatus(job: InferJob): Promise<InferStatus> {
