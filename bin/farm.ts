@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 
 import { loadConfig } from '../shared/config.js';
 import { LocalRedis } from '../shared/queue/local-redis.js';
@@ -87,4 +88,20 @@ if (!stopping) {
       if (!stopping) void fail(`${child.name} exited (${code}); stopping. Its last output:\n${child.tail}`);
     });
   }
+  if (redis) watchRedis(redis.url);
+}
+
+// LocalRedis keeps its child to itself: the private redis-server's death is seen as the end of
+// a connection to it that is never re-established (nothing else closes it: no idle timeout).
+// The children are killed, not stopped: without Redis a worker can neither finish its active
+// jobs nor leave (its graceful stop waits for Redis forever); those jobs are taken over as
+// stalled when the farm starts again on the same AOF.
+function watchRedis(url: string): void {
+  const connection = new Redis(url, { retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  connection.on('error', () => {}); // the end, below, is what counts
+  connection.once('end', () => {
+    if (stopping) return;
+    [...workers, ...(api ? [api] : [])].forEach((child) => child.kill());
+    void fail(`redis-server (${url}) exited; stopping`);
+  });
 }

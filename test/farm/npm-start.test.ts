@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 
 import { seedFullyConnected, seedInput } from './seed.js';
 
@@ -68,6 +69,33 @@ describe('npm start', () => {
         new Promise((resolve, reject) => connect(redisPort, '127.0.0.1').once('connect', resolve).once('error', reject)),
         'redis-server was stopped',
       );
+    } finally {
+      farm.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with exit code 1 and says so when its redis-server dies', { timeout: 90_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
+    const { REDIS_URL: _ignored, ...env } = process.env;
+    const farm = startFarm({ ...env, PORT: '0', TRTFARM_DATA_DIR: dataDir });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!farm.output().stdout.includes('\n')) {
+        assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
+        await sleep(100);
+      }
+      const redisUrl = farm.output().stdout.match(/redis (redis:\/\/[\d.]+:\d+)/)?.[1];
+      assert.ok(redisUrl, farm.output().stdout);
+      const client = new Redis(redisUrl);
+      const pid = Number((await client.info('server')).match(/process_id:(\d+)/)?.[1]);
+      client.disconnect();
+      assert.ok(pid > 0);
+      process.kill(pid, 'SIGKILL');
+      assert.equal(await farm.exited, 1, farm.output().stderr);
+      assert.match(farm.output().stderr, new RegExp(`trtfarm: redis-server \\(${redisUrl}\\) exited; stopping`));
+      const url = farm.output().stdout.match(/http:\/\/[\d.]+:\d+/)?.[0];
+      await assert.rejects(fetch(`${url}/healthz`), 'the API was stopped too');
     } finally {
       farm.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
