@@ -28,6 +28,9 @@ const EnvSchema = z.object({
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
   TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
+  // Read by the C++ cpu backend itself (native/src/cpu/thread_pool.cpp), which would quietly
+  // use every core instead of a value it cannot take: checked here so that it fails at start.
+  TRTFARM_CPU_THREADS: positiveInt.max(1024).optional(),
   // BullMQ's lock on an active job and how often stalled jobs are looked for: a worker that
   // dies mid-job has its job taken over after about lockDuration.
   TRTFARM_LOCK_MS: positiveInt.default(30_000),
