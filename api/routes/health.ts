@@ -14,7 +14,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   // Ready: Redis answers and at least one worker is alive to take jobs.
   const ready = async () => {
     try {
-      // The shared connection queues commands while reconnecting; readiness must answer now.
+      // The shared connection fails commands at once while Redis is down (no offline queue), but
+      // a connection that is up can still hang on an unanswering server: readiness answers in 1 s.
       await Promise.race([farm.redis.ping(), sleep(1000).then(() => Promise.reject(new Error('no answer within 1 s')))]);
     } catch (error) {
       throw new HttpError(503, `Redis is unreachable: ${(error as Error).message}`);
