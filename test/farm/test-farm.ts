@@ -130,7 +130,7 @@ export class TestFarm {
       const counts = await this.app.farm.queue(name).getJobCounts();
       total += Object.values(counts).reduce((sum, n) => sum + n, 0);
     }
-    const [, indexKeys] = await this.app.farm.redis.scan(0, 'MATCH', `${this.config.queuePrefix}:builds:*`, 'COUNT', 10_000);
+    const indexKeys = await scanAll(this.app.farm.redis, `${this.config.queuePrefix}:builds:*`);
     return total + indexKeys.length;
   }
 
