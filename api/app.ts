@@ -8,6 +8,7 @@ import type { EngineAddon } from '../shared/engine/types.js';
 import { FarmServices } from './farm-services.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
+import { installJsonBody } from './plugins/json-body.js';
 import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
@@ -35,6 +36,7 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
+  installJsonBody(app);
 
   const farm = new FarmServices(config);
   // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).

@@ -5,7 +5,7 @@
 // BENCH_PRECISION, default fp16). Appends the table to bench/results-large-build.md.
 import { Queue } from 'bullmq';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,18 +37,42 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   });
 }
 
-function request(url: string, method: string, body?: string): Promise<{ status: number; text: string }> {
+function request(url: string, method: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-    const call = http.request(url, { method, headers }, (answer) => {
+    const call = http.request(url, { method }, (answer) => {
       let text = '';
       answer.setEncoding('utf8');
       answer.on('data', (chunk: string) => (text += chunk));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
     });
     call.on('error', reject);
-    call.end(body);
+    call.end();
   });
+}
+
+// The upload from another process, as a client would do it: sending 358 MB from the API's own
+// process would take the API's event loop and cores. Prints { status, text, acceptedAt }.
+const POSTER = `
+const body = require('node:fs').readFileSync(process.argv[2]);
+const call = require('node:http').request(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (answer) => {
+  let text = '';
+  answer.on('data', (chunk) => (text += chunk));
+  answer.on('end', () => process.stdout.write(JSON.stringify({ status: answer.statusCode, text, acceptedAt: Date.now() })));
+});
+process.stdout.write('sending\\n');
+call.end(body);`;
+
+function postFile(url: string, file: string): Promise<{ status: number; text: string; postedAt: number; acceptedAt: number }> {
+  const child = spawn(process.execPath, ['-e', POSTER, url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  let postedAt = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!postedAt && output.startsWith('sending\n')) postedAt = Date.now();
+  });
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve({ ...JSON.parse(output.slice('sending\n'.length)), postedAt }) : reject(new Error(`poster exited (${code})`)))),
+  );
 }
 
 // Deterministic weights in [-0.5, 0.5): a fresh network per run would need a fresh build anyway.
@@ -92,86 +116,89 @@ await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const body = largeMlpBody();
-const loadBefore = os.loadavg()[0];
+// Whatever fails, the worker and redis-server do not outlive the bench.
+try {
+  const body = largeMlpBody();
+  const loadBefore = os.loadavg()[0];
 
-// 1. End to end, as a client sees it.
-const endToEnd: [string, number, string][] = [];
-const posted = performance.now();
-const answer = await request(`${base}/v1/builds`, 'POST', body);
-const accepted = performance.now();
-if (answer.status !== 202) throw new Error(`POST /v1/builds: ${answer.status} ${answer.text.slice(0, 300)}`);
-const buildId: string = JSON.parse(answer.text).id;
-endToEnd.push(['POST /v1/builds → 202 (upload, checks, enqueue)', accepted - posted, `body ${MB(body.length)}`]);
-let polls = 0;
-let pollMs = 0;
-let status;
-for (;;) {
-  const t = performance.now();
-  status = JSON.parse((await request(`${base}/v1/builds/${buildId}`, 'GET')).text);
-  pollMs += performance.now() - t;
-  polls++;
-  if (status.status === 'completed') break;
-  if (status.status === 'failed') throw new Error(`build failed: ${status.error.message}`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // 1. End to end, as a client sees it.
+  const endToEnd: [string, number, string][] = [];
+  const bodyFile = path.join(dataDir, 'body.json');
+  await writeFile(bodyFile, body);
+  const answer = await postFile(`${base}/v1/builds`, bodyFile);
+  if (answer.status !== 202) throw new Error(`POST /v1/builds: ${answer.status} ${answer.text.slice(0, 300)}`);
+  const buildId: string = JSON.parse(answer.text).id;
+  endToEnd.push(['POST /v1/builds → 202 (upload, checks, enqueue)', answer.acceptedAt - answer.postedAt, `body ${MB(body.length)}, from another process`]);
+  let polls = 0;
+  let pollMs = 0;
+  let status;
+  for (;;) {
+    const t = performance.now();
+    status = JSON.parse((await request(`${base}/v1/builds/${buildId}`, 'GET')).text);
+    pollMs += performance.now() - t;
+    polls++;
+    if (status.status === 'completed') break;
+    if (status.status === 'failed') throw new Error(`build failed: ${status.error.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const completed = Date.now();
+  endToEnd.push(['202 → GET says completed', completed - answer.acceptedAt, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
+  endToEnd.push(['total: POST → completed', completed - answer.postedAt, '']);
+
+  // BullMQ's own timestamps of the job: when it was added, taken by the worker, finished.
+  const queueName = (await app.farm.builds.get(buildId)).queue!;
+  const job = await app.farm.queue(queueName).getJob(buildId);
+  if (job?.processedOn && job.finishedOn) {
+    endToEnd.push(['job added → taken by the worker', job.processedOn - job.timestamp, '']);
+    endToEnd.push(['worker: job processing (input, build, plan store)', job.finishedOn - job.processedOn, `of which build ${status.plan.buildMs.toFixed(0)} ms`]);
+  }
+
+  // 2. Each step alone, as the route and the processor do it.
+  const steps: [string, number, string][] = [];
+  const json = timed(steps, 'JSON.parse of the body', () => JSON.parse(body));
+  const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
+  const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
+  const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
+  const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
+  timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));
+  const scratch = new Queue('bench-large-scratch', { connection: app.farm.redis, prefix });
+  const inputs = app.farm.buildInputs;
+  await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized), (bytes) => MB(bytes));
+  const data = { backend: target.backend, compatKey: target.compatKey };
+  await timedAsync(steps, 'Queue.add (job data)', () => scratch.add('build', data, { jobId: id }), () => `${JSON.stringify(data).length} B`);
+  await timedAsync(steps, 'worker/poll: getJob (whole job hash)', async () => (await scratch.getJob(id))!);
+  await timedAsync(steps, 'worker: build input ← Redis + decode', () => inputs.get(id));
+  const plan = Buffer.from((await (await fetch(`${base}/v1/plans/${status.plan.id}`)).arrayBuffer()));
+  const store = new FsPlanStore(path.join(dataDir, 'bench-plans'));
+  await timedAsync(steps, 'worker: plan store write (fs)', () => store.put(plan, { ...status.plan }), () => MB(plan.length));
+  await scratch.obliterate({ force: true });
+  await scratch.close();
+  await inputs.delete(id);
+
+  const row = ([name, ms, note]: [string, number, string]) => `| ${name} | ${ms.toFixed(0)} | ${note} |`;
+  const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ` +
+    `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after`;
+  const table = [
+    `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
+    '',
+    `${LAYERS} × FC ${N}→${N} + bias, ${PRECISION}, weights as base64 float32 (body ${MB(body.length)}), cpu worker process, API over HTTP.`,
+    '',
+    '| end to end | ms | |',
+    '| --- | ---: | --- |',
+    ...endToEnd.map(row),
+    '',
+    '| each step alone | ms | |',
+    '| --- | ---: | --- |',
+    ...steps.map(row),
+    '',
+  ].join('\n');
+  process.stdout.write(`\n${table}\n`);
+  await appendFile(path.join(ROOT, 'bench', 'results-large-build.md'), `\n${table}`);
+} finally {
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  await exited;
+  await app.close();
+  await redis?.stop();
+  await rm(dataDir, { recursive: true, force: true });
 }
-const completed = performance.now();
-endToEnd.push(['202 → GET says completed', completed - accepted, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
-endToEnd.push(['total: POST → completed', completed - posted, '']);
-
-// BullMQ's own timestamps of the job: when it was added, taken by the worker, finished.
-const queueName = (await app.farm.builds.get(buildId)).queue!;
-const job = await app.farm.queue(queueName).getJob(buildId);
-if (job?.processedOn && job.finishedOn) {
-  endToEnd.push(['job added → taken by the worker', job.processedOn - job.timestamp, '']);
-  endToEnd.push(['worker: job processing (input, build, plan store)', job.finishedOn - job.processedOn, `of which build ${status.plan.buildMs.toFixed(0)} ms`]);
-}
-
-// 2. Each step alone, as the route and the processor do it.
-const steps: [string, number, string][] = [];
-const json = timed(steps, 'JSON.parse of the body', () => JSON.parse(body));
-const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
-const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
-const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
-const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
-timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));
-const scratch = new Queue('bench-large-scratch', { connection: app.farm.redis, prefix });
-const inputs = app.farm.buildInputs;
-await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized), (bytes) => MB(bytes));
-const data = { backend: target.backend, compatKey: target.compatKey };
-await timedAsync(steps, 'Queue.add (job data)', () => scratch.add('build', data, { jobId: id }), () => `${JSON.stringify(data).length} B`);
-await timedAsync(steps, 'worker/poll: getJob (whole job hash)', async () => (await scratch.getJob(id))!);
-await timedAsync(steps, 'worker: build input ← Redis + decode', () => inputs.get(id));
-const plan = Buffer.from((await (await fetch(`${base}/v1/plans/${status.plan.id}`)).arrayBuffer()));
-const store = new FsPlanStore(path.join(dataDir, 'bench-plans'));
-await timedAsync(steps, 'worker: plan store write (fs)', () => store.put(plan, { ...status.plan }), () => MB(plan.length));
-await scratch.obliterate({ force: true });
-await scratch.close();
-await inputs.delete(id);
-
-const row = ([name, ms, note]: [string, number, string]) => `| ${name} | ${ms.toFixed(0)} | ${note} |`;
-const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ` +
-  `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after`;
-const table = [
-  `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
-  '',
-  `${LAYERS} × FC ${N}→${N} + bias, ${PRECISION}, weights as base64 float32 (body ${MB(body.length)}), cpu worker process, API over HTTP.`,
-  '',
-  '| end to end | ms | |',
-  '| --- | ---: | --- |',
-  ...endToEnd.map(row),
-  '',
-  '| each step alone | ms | |',
-  '| --- | ---: | --- |',
-  ...steps.map(row),
-  '',
-].join('\n');
-process.stdout.write(`\n${table}\n`);
-await appendFile(path.join(ROOT, 'bench', 'results-large-build.md'), `\n${table}`);
-
-const exited = new Promise((resolve) => worker.once('exit', resolve));
-worker.kill('SIGTERM');
-await exited;
-await app.close();
-await redis?.stop();
-await rm(dataDir, { recursive: true, force: true });
