@@ -145,6 +145,14 @@ try {
   endToEnd.push(['202 → GET says completed', completed - answer.acceptedAt, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
   endToEnd.push(['total: POST → completed', completed - answer.postedAt, '']);
 
+  // The worker deletes the input once the job is completed: none may be left behind.
+  let inputLeft = 1;
+  for (let i = 0; i < 20 && inputLeft; i++) {
+    inputLeft = await app.farm.redis.exists(app.farm.buildInputs.key(buildId));
+    if (inputLeft) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (inputLeft) throw new Error(`the input of build ${buildId} was not deleted after it completed`);
+
   // BullMQ's own timestamps of the job: when it was added, taken by the worker, finished.
   const queueName = (await app.farm.builds.get(buildId)).queue!;
   const job = await app.farm.queue(queueName).getJob(buildId);
