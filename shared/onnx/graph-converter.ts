@@ -58,8 +58,8 @@ export class GraphConverter {
     const op = node.opType ?? '';
     const out = node.output?.[0];
     if (!out) this.fail('the node has no output');
-    if (op in ACTIVATIONS) return this.activation(node, ACTIVATIONS[op], out);
-    if (op in BINARY) return this.elementWise(BINARY[op], this.arg(node, 0), this.arg(node, 1), out);
+    if (Object.hasOwn(ACTIVATIONS, op)) return this.activation(node, ACTIVATIONS[op], out);
+    if (Object.hasOwn(BINARY, op)) return this.elementWise(BINARY[op], this.arg(node, 0), this.arg(node, 1), out);
     switch (op) {
       case 'Gemm': return this.gemm(node, out);
       case 'MatMul': return this.matMul(this.arg(node, 0), this.arg(node, 1), out);

@@ -83,6 +83,16 @@ describe('ONNX import', () => {
     assert.match(error.message, /node "classifier_softmax" \(Softmax\): operator Softmax is not supported/);
   });
 
+  it('treats op types named like Object members (toString, constructor) as unsupported operators', () => {
+    for (const op of ['toString', 'constructor', 'hasOwnProperty']) {
+      const error = importError(onnxModel(gemmGraph({
+        outputs: ['z'],
+        nodes: [node('Gemm', ['x', 'W', 'b'], ['y'], { transB: { i: 1 } }), node(op, ['y'], ['z'], {}, 'odd')],
+      })));
+      assert.match(error.message, new RegExp(`node "odd" \\(${op}\\): operator ${op} is not supported`));
+    }
+  });
+
   it('refuses the tanh approximation of Gelu', () => {
     const error = importError(onnxModel(gemmGraph({
       outputs: ['g'],
