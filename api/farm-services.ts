@@ -1,7 +1,7 @@
 // What the routes share: one Redis connection; one Queue and one job watcher (QueueEvents) per
 // queue name, created on first use and kept (a QueueEvents per request would cost a connection
-// each); the plan store, the build index and the builds' inputs; short-lived caches of the worker list and of plan
-// metas.
+// each); the plan store, the build index and the builds' inputs; short-lived caches of the
+// worker list and of plan metas.
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
