@@ -63,6 +63,8 @@ export class FarmServices {
     if (!watcher) {
       watcher = this.startWatcher(queueName);
       this.watchers.set(queueName, watcher);
+      // A watcher that could not start (Redis down) is forgotten, so the next request tries again.
+      watcher.catch(() => this.watchers.get(queueName) === watcher && this.watchers.delete(queueName));
     }
     return (await watcher).watch(jobId, timeoutMs);
   }

@@ -54,7 +54,15 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
         // Tried again: a failure may have been the machine's (its retries spent). Its input is
         // written again, in case it expired meanwhile.
         await farm.buildInputs.put(id, normalized);
-        await (await queue.getJob(id))?.retry('failed');
+        try {
+          // With its attempts counted afresh, so that the machine's failures get their retries again.
+          await (await queue.getJob(id))?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        } catch (error) {
+          // A twin request retried it first: the job is no longer failed.
+          const now = await currentStatus(id);
+          if (!now || now.status === 'failed') throw error;
+          return reply.code(now.status === 'completed' ? 200 : 202).send(now);
+        }
         return reply.code(202).send({ id, status: 'queued' });
       }
       if (known) return reply.code(202).send({ id, status: known.status });

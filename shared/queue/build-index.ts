@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 
 import { farmKeys } from './names.js';
 
+const UNBUILT_TTL_S = 7 * 24 * 3600 + 3600;
+
 export interface BuildRecord {
   queue?: string;
   plan?: string;
@@ -21,11 +23,15 @@ export class BuildIndex {
     return { ...(queue ? { queue } : {}), ...(plan ? { plan } : {}) };
   }
 
+  // A build that never completes is forgotten with its failed job (buildJobOptions.removeOnFail).
   async setQueue(buildId: string, queue: string): Promise<void> {
-    await this.redis.hset(farmKeys.build(this.prefix, buildId), 'queue', queue);
+    const key = farmKeys.build(this.prefix, buildId);
+    await this.redis.multi().hset(key, 'queue', queue).expire(key, UNBUILT_TTL_S).exec();
   }
 
+  // A built one is kept as long as its plan, which is never removed.
   async setPlan(buildId: string, planId: string): Promise<void> {
-    await this.redis.hset(farmKeys.build(this.prefix, buildId), 'plan', planId);
+    const key = farmKeys.build(this.prefix, buildId);
+    await this.redis.multi().hset(key, 'plan', planId).persist(key).exec();
   }
 }

@@ -36,6 +36,17 @@ describe('the seed through REST', () => {
     assert.deepEqual(polled.json(), body);
   });
 
+  it("keeps a build's input in Redis only until its plan exists", async () => {
+    const posted = await farm.post('/v1/builds', { ...seedFullyConnected, precision: 'bf16' });
+    assert.equal(posted.statusCode, 202, posted.body);
+    const { id } = posted.json();
+    await farm.waitForBuild(id);
+    // The worker deletes it on the job's completed event, just after the API can see the state.
+    const key = farm.app.farm.buildInputs.key(id);
+    for (let i = 0; i < 100 && (await farm.app.farm.redis.exists(key)); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await farm.app.farm.redis.exists(key), 0);
+  });
+
   it('builds the matrixMultiply + elementWise form to the same result, (1,2) through KServe v2', async () => {
     const build = await farm.build(seedMatrixMultiply);
     const answer = await farm.post(`/v2/models/${build.plan.id}/infer`, {
