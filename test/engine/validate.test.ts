@@ -83,3 +83,18 @@ test('build rejects with the same errors, and with E_BACKEND for a backend this 
     );
   }
 });
+
+test('data outside the fp16 / bf16 range is refused before building, naming the layer and the element', () => {
+  const seed = seedFullyConnected();
+  const big = (at: number, value: number) => {
+    const weights = seedWeights();
+    weights[at] = value;
+    return { ...seed, layers: [{ ...seed.layers[0], weights }] } as NetworkSpec;
+  };
+  rejects(big(7, 70000), { precision: 'fp16', backend: 'cpu' }, /layer 0 'fc' \(fullyConnected\): weights\[7\] = 70000\.0+ is outside the fp16 range/);
+  rejects(big(3, 3.4e38), { precision: 'bf16', backend: 'cpu' }, /weights\[3\] = .* is outside the bf16 range/);
+  // Representable in each: accepted.
+  engine.validate(big(7, 65504), { precision: 'fp16', backend: 'cpu' });
+  engine.validate(big(7, 70000), { precision: 'bf16', backend: 'cpu' });
+  engine.validate(big(3, 3.4e38), fp32);
+});

@@ -7,13 +7,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { TestFarm } from './test-farm.js';
 
-// 1e6 is past fp16's range: the shape checks pass, the build fails in the worker.
+// Passes every check before queueing, then fails in the worker: folding a × b overflows float32.
 const overflowing = {
   network: {
-    inputs: [{ name: 'x', shape: [1, 4] }],
-    layers: [{ name: 'fc', type: 'fullyConnected', outputs: 1, weights: [1e6, 1, 1, 1] }],
+    inputs: [{ name: 'x', shape: [1, 1] }],
+    layers: [
+      { name: 'a', type: 'constant', shape: [1, 1], values: [1e30] },
+      { name: 'b', type: 'constant', shape: [1, 1], values: [1e30] },
+      { name: 'ab', type: 'elementWise', inputs: ['a', 'b'], op: 'prod' },
+      { name: 'y', type: 'elementWise', inputs: ['x', 'ab'], op: 'sum' },
+    ],
   },
-  precision: 'fp16',
 };
 
 describe('resubmitting a failed build', () => {
@@ -45,7 +49,7 @@ describe('resubmitting a failed build', () => {
     const { id } = first.json();
     const failed = await settled(id);
     assert.equal(failed.status, 'failed');
-    assert.match(failed.error.message, /fp16/);
+    assert.match(failed.error.message, /layer 'ab' computes a non-finite value from constants/);
 
     const queue = await farm.cpuQueue('build');
     for (let round = 0; round < 2; round++) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "error.h"
+#include "half.h"
 #include "profile.h"
 #include "shapes.h"
 
@@ -94,6 +95,24 @@ Dims layerShape(const LayerSpec& layer, const std::vector<Dims>& in) {
   throw std::invalid_argument("unknown layer type");
 }
 
+
+// fp16/bf16 builds store the data reduced: a finite value that rounds to infinity would poison
+// every output, so it is refused here, before a build is queued, naming the layer.
+void checkReducedRange(const LayerSpec& layer, const std::string& who, Precision precision) {
+  const bool half = precision == Precision::FP16;
+  const auto check = [&](const std::vector<float>& data, const char* field) {
+    for (size_t i = 0; i < data.size(); ++i) {
+      const uint16_t bits = half ? floatToHalf(data[i]) : floatToBf16(data[i]);
+      if ((bits & 0x7fffu) >= (half ? 0x7c00u : 0x7f80u))
+        fail(who + ": " + field + "[" + std::to_string(i) + "] = " + std::to_string(data[i]) + " is outside the " +
+             (half ? "fp16" : "bf16") + " range; build with a wider precision");
+    }
+  };
+  check(layer.weights, "weights");
+  if (layer.bias) check(*layer.bias, "bias");
+  check(layer.values, "values");
+}
+
 }  // namespace
 
 CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
@@ -119,6 +138,8 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
     const std::string who = describe(layer, li);
     if (layer.name.empty()) fail("layer " + std::to_string(li) + " has an empty name");
     if (index.count(layer.name)) fail(who + ": the name '" + layer.name + "' is already used by an earlier input or layer");
+    if (config.precision == Precision::FP16 || config.precision == Precision::BF16)
+      checkReducedRange(layer, who, config.precision);
 
     const size_t want = expectedInputs(layer.type);
     std::vector<int32_t> ins;
