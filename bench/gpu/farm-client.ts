@@ -3,6 +3,7 @@
 // POST /v1/infer?wait= from request to result (median of 20, after one warm-up that loads the
 // engine on the worker). Usage: tsx bench/gpu/farm-client.ts http://127.0.0.1:18080
 import assert from 'node:assert/strict';
+import { float32ToBase64 } from '../../shared/network/base64.js';
 
 const base = process.argv[2];
 const WIDTH = 4096;
@@ -27,7 +28,7 @@ function random(seed: number, count: number, scale: number): Float32Array {
   });
 }
 
-const base64 = (data: Float32Array) => ({ base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') });
+const base64 = (data: Float32Array) => ({ base64: float32ToBase64(data) });
 
 async function build(name: string, request: object): Promise<string> {
   const start = performance.now();

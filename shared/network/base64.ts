@@ -16,3 +16,8 @@ export function base64DecodedLength(text: string): number {
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor(text.length / 4) * 3 - padding);
 }
+
+// The contract's { base64 } form of float32 data: its little-endian bytes (x86 and Arm are).
+export function float32ToBase64(data: Float32Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}

@@ -1,9 +1,9 @@
 import type { Tensor } from '../engine/types.js';
+import { float32ToBase64 } from '../network/base64.js';
 import type { WireTensor } from './jobs.js';
 
 export function toWire(tensor: Tensor): WireTensor {
-  const bytes = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
-  return { shape: tensor.shape, base64: bytes.toString('base64') };
+  return { shape: tensor.shape, base64: float32ToBase64(tensor.data) };
 }
 
 export function fromWire(wire: WireTensor): Tensor {

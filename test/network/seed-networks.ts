@@ -1,4 +1,5 @@
 // The seed's network (input (1,3,4,5), weights ±1 → [1770, -1770]) in the contract's two JSON forms.
+import { float32ToBase64 } from '../../shared/network/base64.js';
 
 export const seedWeights = Array.from({ length: 120 }, (_, i) => (i < 60 ? 1 : -1));
 
@@ -25,6 +26,5 @@ export function seedMatrixMultiplyJson() {
 }
 
 export function float32Base64(values: ArrayLike<number>): string {
-  const data = Float32Array.from(values);
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+  return float32ToBase64(Float32Array.from(values));
 }
