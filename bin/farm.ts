@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 import { loadConfig } from '../shared/config.js';
+import { addonPath } from '../shared/engine/addon-path.js';
 import { LocalRedis } from '../shared/queue/local-redis.js';
 import { SupervisedProcess } from './supervised-process.js';
 
@@ -43,9 +43,7 @@ async function fail(message: string): Promise<never> {
 
 // `npm install && npm start` on a fresh clone: the addon is built on the first start (its
 // output on stderr: stdout carries only the ready line).
-// The file shared/engine/addon.ts loads (importing it throws while the file is missing).
-const addon = fileURLToPath(new URL('../native/build/Release/trtfarm.node', import.meta.url));
-if (!existsSync(addon)) {
+if (!existsSync(addonPath)) {
   process.stderr.write('trtfarm: building the native addon (first start)…\n');
   const built = spawnSync('npm', ['run', '--silent', 'build:native'], { stdio: ['ignore', 2, 2] });
   if (built.status !== 0) await fail('building the native addon failed (it needs cmake and a C++17 compiler)');

@@ -1,10 +1,8 @@
 // The typed loader of the native addon (native/src/addon), built by `npm run build:native`.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { addonPath } from './addon-path.js';
 import type { EngineAddon, EngineErrorCode } from './types.js';
-
-export const addonPath = fileURLToPath(new URL('../../native/build/Release/trtfarm.node', import.meta.url));
 
 function loadAddon(): EngineAddon {
   if (!existsSync(addonPath)) {
