@@ -34,10 +34,15 @@ export function decodeFloatData(data: FloatDataJson, where: string): Float32Arra
     if (bytes.length / 4 > MAX_TENSOR_ELEMENTS) {
       throw new ValidationError(`${where}: ${bytes.length / 4} values, over the limit of ${MAX_TENSOR_ELEMENTS}`, 413);
     }
-    // Copied, not viewed: a Buffer may start at an offset that is not a multiple of 4. The bytes are
-    // little-endian, as Float32Array is on every host Node supports.
-    values = new Float32Array(bytes.length / 4);
-    new Uint8Array(values.buffer).set(bytes);
+    // Viewed where the Buffer starts at a multiple of 4 (large ones always do: hundreds of MB not
+    // copied), copied where it does not. The bytes are little-endian, as Float32Array is on every
+    // host Node supports.
+    if (bytes.byteOffset % 4 === 0) {
+      values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+    } else {
+      values = new Float32Array(bytes.length / 4);
+      new Uint8Array(values.buffer).set(bytes);
+    }
   }
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
