@@ -1,11 +1,11 @@
 // A failed build submitted again runs again, with its attempts counted afresh (so the machine's
 // failures get their retries again), and answers with the same id and message.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { TestFarm } from './test-farm.js';
+import { farmForSuite } from './suite-farm.js';
+import type { TestFarm } from './test-farm.js';
 
 // Passes every check before queueing, then fails in the worker: folding a × b overflows float32.
 const overflowing = {
@@ -21,18 +21,8 @@ const overflowing = {
 };
 
 describe('resubmitting a failed build', () => {
-  let redis: TestRedis;
   let farm: TestFarm;
-
-  before(async () => {
-    redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
-    await farm.startWorker();
-  });
-  after(async () => {
-    await farm.stop();
-    await redis.stop();
-  });
+  farmForSuite((started) => (farm = started));
 
   async function settled(id: string) {
     for (let i = 0; i < 400; i++) {

@@ -1,10 +1,10 @@
 // Tensor names that are also members of every JavaScript object (`toString`, `constructor`):
 // the API must look a request's inputs up as its own keys only, never through the prototype.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { TestFarm } from './test-farm.js';
+import { farmForSuite } from './suite-farm.js';
+import type { TestFarm } from './test-farm.js';
 
 // sum = toString + constructor, both (1, 2).
 const network = {
@@ -16,19 +16,12 @@ const network = {
 };
 
 describe('inputs named like Object.prototype members', () => {
-  let redis: TestRedis;
   let farm: TestFarm;
   let plan: string;
 
+  farmForSuite((started) => (farm = started));
   before(async () => {
-    redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
-    await farm.startWorker();
     plan = (await farm.build({ network })).plan.id;
-  });
-  after(async () => {
-    await farm.stop();
-    await redis.stop();
   });
 
   it('runs a plan whose inputs are named toString and constructor through /v1/infer', async () => {

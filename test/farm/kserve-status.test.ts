@@ -1,25 +1,16 @@
 // KServe v2's status routes: server metadata, liveness, and a model's readiness, which follows
 // whether a live worker can run the plan.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { seedFullyConnected } from './seed.js';
-import { TestFarm } from './test-farm.js';
+import { farmForSuite } from './suite-farm.js';
+import type { TestFarm } from './test-farm.js';
 
 describe('KServe v2 status routes', () => {
-  let redis: TestRedis;
   let farm: TestFarm;
-
-  before(async () => {
-    redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
-  });
-  after(async () => {
-    await farm.stop();
-    await redis.stop();
-  });
+  farmForSuite((started) => (farm = started), { worker: false });
 
   it('GET /v2 answers the server metadata', async () => {
     const answer = await farm.get('/v2');

@@ -7,21 +7,12 @@ import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { referenceOutputs, scaledError } from '../helpers/reference.js';
 import { parseNetwork } from '../../shared/network/schema.js';
 import { randomValues, seedFullyConnected, seedInput, seedMatrixMultiply } from './seed.js';
+import { farmForSuite } from './suite-farm.js';
 import { TestFarm } from './test-farm.js';
 
 describe('the seed through REST', () => {
-  let redis: TestRedis;
   let farm: TestFarm;
-
-  before(async () => {
-    redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
-    await farm.startWorker();
-  });
-  after(async () => {
-    await farm.stop();
-    await redis.stop();
-  });
+  farmForSuite((started) => (farm = started));
 
   it('builds the fullyConnected form and infers [1770, -1770] through /v1/infer', async () => {
     const build = await farm.build(seedFullyConnected);

@@ -2,25 +2,15 @@
 // it (each made-up class used to add one to the farm's map for good).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { seedFullyConnected, seedInput } from './seed.js';
-import { TestFarm } from './test-farm.js';
+import { farmForSuite } from './suite-farm.js';
+import type { TestFarm } from './test-farm.js';
 
 describe('inference ids of unknown classes', () => {
-  let redis: TestRedis;
   let farm: TestFarm;
-
-  before(async () => {
-    redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
-    await farm.startWorker();
-  });
-  after(async () => {
-    await farm.stop();
-    await redis.stop();
-  });
+  farmForSuite((started) => (farm = started));
 
   const keptQueues = () => farm.app.farm['queues'].size;
 
