@@ -11,7 +11,7 @@
 #include <functional>
 
 #include "../core/program.h"
-#include "device_buffer.h"
+#include "cuda_buffer.h"
 #include "tactics.h"
 
 namespace trtfarm::cuda {

@@ -13,10 +13,9 @@
 #include <vector>
 
 #include "../core/backend.h"
-#include "device_buffer.h"
+#include "cuda_buffer.h"
 #include "lt_matmul.h"
 #include "memory_plan.h"
-#include "pinned_buffer.h"
 #include "tactics.h"
 
 namespace trtfarm::cuda {
