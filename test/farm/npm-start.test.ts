@@ -27,17 +27,22 @@ function startFarm(env: NodeJS.ProcessEnv) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
+// Until the one ready line is printed; fails if the farm exits first or takes over a minute.
+async function untilReady(farm: ReturnType<typeof startFarm>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!farm.output().stdout.includes('\n')) {
+    assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
+    await sleep(100);
+  }
+}
+
 describe('npm start', () => {
   it('starts redis, a cpu worker and the API, serves the seed, and stops cleanly on SIGTERM', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
     const { REDIS_URL: _ignored, ...env } = process.env;
     const farm = startFarm({ ...env, PORT: '0', TRTFARM_DATA_DIR: dataDir });
     try {
-      const deadline = Date.now() + 60_000;
-      while (!farm.output().stdout.includes('\n')) {
-        assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
-        await sleep(100);
-      }
+      await untilReady(farm);
       const lines = farm.output().stdout.trim().split('\n');
       assert.equal(lines.length, 1);
       const url = lines[0].match(/http:\/\/[\d.]+:\d+/)?.[0];
@@ -80,11 +85,7 @@ describe('npm start', () => {
     const { REDIS_URL: _ignored, ...env } = process.env;
     const farm = startFarm({ ...env, PORT: '0', TRTFARM_DATA_DIR: dataDir });
     try {
-      const deadline = Date.now() + 60_000;
-      while (!farm.output().stdout.includes('\n')) {
-        assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
-        await sleep(100);
-      }
+      await untilReady(farm);
       const redisUrl = farm.output().stdout.match(/redis (redis:\/\/[\d.]+:\d+)/)?.[1];
       assert.ok(redisUrl, farm.output().stdout);
       const client = new Redis(redisUrl);

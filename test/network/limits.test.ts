@@ -2,17 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_DIMS, MAX_LAYERS, MAX_TENSOR_ELEMENTS, MAX_TOTAL_WEIGHT_BYTES } from '../../shared/network/limits.js';
 import { parseNetwork } from '../../shared/network/schema.js';
-import { ValidationError } from '../../shared/network/validation-error.js';
-
-function rejection(json: unknown): ValidationError {
-  try {
-    parseNetwork(json);
-  } catch (error) {
-    assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${error}`);
-    return error;
-  }
-  assert.fail('the network was accepted');
-}
+import { rejection } from './seed-networks.js';
 
 const relu = (i: number) => ({ name: `relu${i}`, type: 'activation', kind: 'relu' });
 

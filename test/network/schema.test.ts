@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseNetwork } from '../../shared/network/schema.js';
-import { ValidationError } from '../../shared/network/validation-error.js';
-import { float32Base64, seedFullyConnectedJson, seedMatrixMultiplyJson, seedWeights } from './seed-networks.js';
+import { float32Base64, rejection, seedFullyConnectedJson, seedMatrixMultiplyJson, seedWeights } from './seed-networks.js';
 
 type Json = Record<string, any>;
 
-// Parses `json` expecting a ValidationError; returns it.
-function rejection(json: unknown): ValidationError {
-  try {
-    parseNetwork(json);
-  } catch (error) {
-    assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${error}`);
-    return error;
-  }
-  assert.fail('the network was accepted');
-}
 
 describe('network schema', () => {
   it('accepts the seed as one fullyConnected layer and folds input into inputs', () => {
