@@ -1,6 +1,7 @@
 // An engine's execution contexts: a call takes an idle one, or makes a new one while fewer than
 // `capacity` exist, or waits for one to come back. The most recently returned goes out first, so
-// a single caller keeps reusing one context (and its captured graphs).
+// a single caller keeps reusing one context (and its captured graphs). When making one fails (the
+// device is full) and others exist, the pool stays at the size it has and the call waits instead.
 #pragma once
 
 #include <condition_variable>
@@ -39,7 +40,7 @@ class ContextPool {
  private:
   void giveBack(ExecContext* context);
 
-  const size_t capacity_;
+  size_t capacity_;
   const Factory make_;
   std::mutex mutex_;
   std::condition_variable returned_;

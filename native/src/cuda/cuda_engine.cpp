@@ -112,7 +112,12 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
 }
 
 std::unique_ptr<ExecContext> CudaEngine::makeContext() const {
-  return std::make_unique<ExecContext>(device_, contextSizes_);
+  try {
+    return std::make_unique<ExecContext>(device_, contextSizes_);
+  } catch (...) {
+    cudaGetLastError();  // an allocation that failed: not sticky, and no later launch check should see it
+    throw;
+  }
 }
 
 CudaEngine::~CudaEngine() { cudaSetDevice(device_); }
