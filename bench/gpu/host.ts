@@ -4,18 +4,12 @@
 // once per way of copying (TRTFARM_CUDA_HOST_IO, set before each load). Appends one JSON line per
 // measurement to --out.
 //   npx tsx bench/gpu/host.ts --out FILE [--backend cuda|cpu] [--hidden 4096] [--precisions fp32,tf32,fp16,bf16]
-//     [--batches 1,8,64,256,1024,4096] [--concurrency 4,16] [--concurrent-batches 1,64] [--addon PATH] [--label TEXT]
-//     [--modes staged,pageable,registered] [--network mlp|relu]
-// --addon loads another build of the addon (a before/after comparison); --label tags the lines;
-// --network relu replaces the MLP by one ReLU over [batch, hidden], so that little but the host
-// path itself is timed (the cpu comparison of the README).
+//     [--batches 1,8,64,256,1024,4096] [--concurrency 4,16] [--concurrent-batches 1,64] [--modes staged,pageable,registered]
 import { appendFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addonPath } from '../../shared/engine/addon-path.js';
-import type { Engine, EngineAddon, Tensor } from '../../shared/engine/types.js';
-import type { BackendName, NetworkSpec, Precision } from '../../shared/network/spec.js';
+import { engine as addon } from '../../shared/engine/addon.js';
+import type { Engine, Tensor } from '../../shared/engine/types.js';
+import type { BackendName, Precision } from '../../shared/network/spec.js';
 import { mlpNetwork, randomMlp } from '../../test/helpers/onnx-model.js';
 import { randomData, seededRng } from '../../test/helpers/random-network.js';
 
@@ -34,9 +28,6 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,8,64,256,1024,4096' },
     concurrency: { type: 'string', default: '4,16' },
     'concurrent-batches': { type: 'string', default: '1,64' },
-    addon: { type: 'string', default: addonPath },
-    label: { type: 'string', default: '' },
-    network: { type: 'string', default: 'mlp' },
     modes: { type: 'string', default: 'staged,pageable,registered' },
   },
 });
@@ -45,7 +36,7 @@ const numbers = (text: string) => text.split(',').filter(Boolean).map(Number);
 const hidden = Number(args.hidden);
 const batches = numbers(args.batches!);
 const maxBatch = Math.max(...batches, ...numbers(args['concurrent-batches']!));
-const addon = createRequire(import.meta.url)(resolve(args.addon!)) as EngineAddon;
+
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const nowUs = () => Number(process.hrtime.bigint()) / 1e3;
@@ -82,16 +73,12 @@ async function concurrent(infer: Infer, xs: Tensor[]): Promise<{ rowsPerS: numbe
   return { rowsPerS: (calls * xs[0].shape[0]) / ((nowUs() - start) / 1e6), calls };
 }
 
-const network: NetworkSpec =
-  args.network === 'relu'
-    ? { inputs: [{ name: 'x', shape: [-1, hidden] }], layers: [{ name: 'y', type: 'activation', kind: 'relu' }] }
-    : mlpNetwork(randomMlp(hidden, Array(LAYERS).fill(hidden), 'relu'));
+const network = mlpNetwork(randomMlp(hidden, Array(LAYERS).fill(hidden), 'relu'));
 const rng = seededRng(8);
 const input = (batch: number): Tensor => ({ shape: [batch, hidden], data: randomData(rng, batch * hidden) });
 const line = (row: object) =>
-  appendFileSync(args.out!, JSON.stringify({ kind: 'engine', label: args.label, network: args.network, hidden, ...row }) + '\n');
+  appendFileSync(args.out!, JSON.stringify({ kind: 'engine', hidden, ...row }) + '\n');
 // The cpu backend has one way to read and write host memory.
-const tag = args.label ? `${args.label} ` : '';
 const modes = args.backend === 'cuda' ? args.modes!.split(',') : ['in place'];
 
 for (const precision of args.precisions!.split(',') as Precision[]) {
@@ -108,13 +95,13 @@ async function measure(precision: Precision, mode: string, e: Engine) {
   for (const batch of batches) {
     const { us, calls } = await sequential(infer, input(batch));
     line({ precision, mode, batch, concurrency: 1, us, rowsPerS: (batch * 1e6) / us, calls });
-    console.log(`${tag}${precision} ${mode} batch ${batch}: ${us.toFixed(1)} us (${calls} calls)`);
+    console.log(`${precision} ${mode} batch ${batch}: ${us.toFixed(1)} us (${calls} calls)`);
   }
   for (const batch of numbers(args['concurrent-batches']!)) {
     for (const clients of numbers(args.concurrency!)) {
       const { rowsPerS, calls } = await concurrent(infer, Array.from({ length: clients }, () => input(batch)));
       line({ precision, mode, batch, concurrency: clients, rowsPerS, calls });
-      console.log(`${tag}${precision} ${mode} batch ${batch} × ${clients} concurrent: ${rowsPerS.toFixed(0)} rows/s`);
+      console.log(`${precision} ${mode} batch ${batch} × ${clients} concurrent: ${rowsPerS.toFixed(0)} rows/s`);
     }
   }
   e.dispose();

@@ -35,8 +35,10 @@ class Engine {
  public:
   virtual ~Engine() = default;
   // Runs the program at `batch` (substituted for kDynamic). Host fp32 buffers, row-major, in
-  // Program::inputs / Program::outputs order, sized for that batch. Shapes were checked by the
-  // caller. May be called from several threads: implementations serialize what they must.
+  // Program::inputs / Program::outputs order, sized for that batch, used where they are: inputs
+  // are read (any alignment) until run() returns, outputs may be written at any point of it, so
+  // no output may overlap an input or another output. Shapes were checked by the caller. May be
+  // called from several threads at once: concurrent runs proceed together where the backend can.
   virtual void run(int64_t batch, const std::vector<const float*>& inputs,
                    const std::vector<float*>& outputs) = 0;
 };
