@@ -451,19 +451,21 @@ void batchOutsideProfileRefused() {
   CHECK_THROWS(Input, "batch 1 is outside", runPlan(*loaded, 1, randomInputs(loaded->plan, 1)));
 }
 
-// Several threads on one engine: the runs are serialized, each gets its own inputs' result.
+// More threads on one engine than it has execution contexts (4 by default): runs share and wait
+// for contexts, each gets its own inputs' result.
 void concurrentRunsGetTheirOwnResults() {
+  constexpr int kThreads = 8;
   const auto bytes = build(wideMlp(), config(Precision::FP32, wideMlp(), 1, 4, 32));
   auto loaded = loadPlan(bytes.data(), bytes.size(), 0);
   std::vector<std::vector<std::vector<float>>> inputs;
   std::vector<std::vector<std::vector<double>>> wants;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < kThreads; ++t) {
     inputs.push_back(randomInputs(loaded->plan, t + 1));
     wants.push_back(interpret(loaded->plan.program, t + 1, inputs.back()));
   }
-  std::vector<double> worst(4, 0);
+  std::vector<double> worst(kThreads, 0);
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t)
+  for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i)
         worst[t] = std::max(worst[t], relativeError(runPlan(*loaded, t + 1, inputs[t])[0], wants[t][0]));
