@@ -81,20 +81,25 @@ void HostTransfer::toHost(void* host, const void* device, size_t bytes, const Pi
   auto* staged = static_cast<uint8_t*>(staging->get());
   const size_t chunk = chunkBytes(bytes);
   for (size_t at = 0; at < bytes; at += chunk) {
+    // The chunk before this one gets an event to wait for; the last of the run needs none (finish()
+    // waits for the whole stream), which spares small outputs an event.
+    if (!staged_.empty()) {
+      staged_.back().copied = context_.event(staged_.size() - 1);
+      check(cudaEventRecord(staged_.back().copied, context_.stream), "cudaEventRecord");
+    }
     const size_t n = std::min(chunk, bytes - at);
     check(cudaMemcpyAsync(staged + at, static_cast<const uint8_t*>(device) + at, n, cudaMemcpyDeviceToHost,
                           context_.stream),
           "cudaMemcpyAsync(output)");
-    const cudaEvent_t copied = context_.event(staged_.size());
-    check(cudaEventRecord(copied, context_.stream), "cudaEventRecord");
-    staged_.push_back({static_cast<uint8_t*>(host) + at, staged + at, n, copied});
+    staged_.push_back({static_cast<uint8_t*>(host) + at, staged + at, n, nullptr});
   }
 }
 
 void HostTransfer::finish() {
   // Each chunk leaves the staging as soon as it has arrived, while later ones are on their way.
   for (const StagedOutput& out : staged_) {
-    check(cudaEventSynchronize(out.copied), "cudaEventSynchronize");
+    if (out.copied) check(cudaEventSynchronize(out.copied), "cudaEventSynchronize");
+    else check(cudaStreamSynchronize(context_.stream), "cudaStreamSynchronize");
     std::memcpy(out.host, out.staged, out.bytes);
   }
   check(cudaStreamSynchronize(context_.stream), "cudaStreamSynchronize");

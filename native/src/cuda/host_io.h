@@ -43,7 +43,7 @@ class HostTransfer {
     void* host;
     const void* staged;
     size_t bytes;
-    cudaEvent_t copied;
+    cudaEvent_t copied;  // recorded after this chunk's copy; nullptr for the last chunk
   };
 
   bool direct(const void* host, size_t bytes);
