@@ -30,6 +30,8 @@ const out = [
   '- ours: `Engine.infer()` from Node, median wall time of one call at a time on the same input array, per way of' +
     ' copying (`TRTFARM_CUDA_HOST_IO`: staged is the default); PyTorch: a pageable host tensor copied in (as `.cuda()`),' +
     ' a CUDA-graph replay of the same network, `.cpu()`, median wall time, in the same run',
+  `- settings: TRTFARM_CUDA_CONTEXTS=${process.env.TRTFARM_CUDA_CONTEXTS ?? '4 (default)'},` +
+    ` UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'} (at most that many calls run at once)`,
   '- ratio: ours / PyTorch (below 1: faster than PyTorch)',
   '',
   `| precision | batch | ${modes.map((m) => `${m} µs`).join(' | ')} | PyTorch µs | ${modes.map((m) => `${m} / PyTorch`).join(' | ')} |`,

@@ -37,7 +37,6 @@ const hidden = Number(args.hidden);
 const batches = numbers(args.batches!);
 const maxBatch = Math.max(...batches, ...numbers(args['concurrent-batches']!));
 
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const nowUs = () => Number(process.hrtime.bigint()) / 1e3;
 
