@@ -1,7 +1,9 @@
-// IEEE fp16 and bfloat16 conversions on the host, round-to-nearest-even, for storing weights
-// in the build precision and widening them on use.
+// IEEE fp16, bfloat16 and fp8 e4m3 (OCP "e4m3fn": no infinities, 448 the largest) conversions
+// on the host, round-to-nearest-even, for storing weights in the build precision and widening
+// them on use.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -56,6 +58,36 @@ inline float halfToFloat(uint16_t h) {
   }
   if (exp == 31) return bitsFloat(sign | 0x7f800000u | (mant << 13));
   return bitsFloat(sign | ((exp + 112u) << 23) | (mant << 13));
+}
+
+constexpr float kE4m3Max = 448.0f;
+
+// Saturates to ±448 (the device's __NV_SATFINITE conversion does the same); NaN stays NaN.
+inline uint8_t floatToE4m3(float f) {
+  const uint8_t sign = std::signbit(f) ? 0x80u : 0u;
+  const float a = std::fabs(f);
+  if (std::isnan(f)) return static_cast<uint8_t>(sign | 0x7fu);
+  if (a >= kE4m3Max) return static_cast<uint8_t>(sign | 0x7eu);
+  if (a < 0.015625f) return static_cast<uint8_t>(sign | static_cast<uint8_t>(std::nearbyint(a * 512.0f)));  // 2^-9 steps
+  int e = 0;
+  std::frexp(a, &e);  // a = m · 2^e, m in [0.5, 1): a in [2^(e-1), 2^e)
+  int exponent = e - 1;
+  int mantissa = static_cast<int>(std::nearbyint((std::ldexp(a, -exponent) - 1.0f) * 8.0f));
+  if (mantissa == 8) {
+    mantissa = 0;
+    ++exponent;
+  }
+  const int bits = ((exponent + 7) << 3) | mantissa;
+  return static_cast<uint8_t>(sign | (bits > 0x7e ? 0x7e : bits));
+}
+
+inline float e4m3ToFloat(uint8_t b) {
+  const int exponent = (b >> 3) & 0xf, mantissa = b & 7;
+  float v;
+  if ((b & 0x7f) == 0x7f) v = std::nanf("");
+  else if (exponent == 0) v = std::ldexp(static_cast<float>(mantissa), -9);
+  else v = std::ldexp(1.0f + mantissa / 8.0f, exponent - 7);
+  return (b & 0x80) ? -v : v;
 }
 
 }  // namespace trtfarm

@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "dtype_dispatch.h"
+#include "fp8_gemm.h"
 #include "kernels.h"
 #include "lt_matmul.h"
 #include "shapes.h"
@@ -102,6 +103,10 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
   launchFillRandom(type_, x_.get(), rows * op.k, 0x7f4a7c15u, stream_);
   const void* bias = op.bias >= 0 ? bias_.get() : nullptr;
   const bool fused = ltFuses(op.activation);
+  const DType wType = program.weights.at(op.weight).dtype;
+  const bool fp8 = wType == DType::F8E4M3;
+  if (fp8 && scratch_.bytes() < fp8ScratchBytes(rows, op.k, op.n))
+    scratch_ = DeviceBuffer(fp8ScratchBytes(rows, op.k, op.n));
 
   Tactic best;
   best.micros = -1;
@@ -121,8 +126,9 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
     if (best.micros < 0 || candidate.micros < best.micros) best = candidate;
   };
 
-  LtMatmul matmul(LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
-                                          op.activation == Activation::Relu));
+  LtMatmul matmul(fp8 ? fp8FullyConnected(rows, op.k, op.n)
+                      : LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
+                                                op.activation == Activation::Relu));
   const int count = rows >= kLargeRows ? kCandidatesLarge : kCandidates;
   for (const auto& result : matmul.candidates(lt_, count, workspace_.bytes())) {
     Tactic t;
@@ -130,17 +136,20 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
     std::memcpy(t.algo.data(), &result.algo, sizeof result.algo);
     t.workspaceBytes = result.workspaceSize;
     consider(t, [&](const void* w, void* y) {
+      if (fp8)
+        return runFp8Gemm(lt_, matmul, result.algo, w, bias, x_.get(), y, op.activation, op.alpha, scratch_.get(),
+                          workspace_.get(), workspace_.bytes(), stream_);
       matmul.run(lt_, result.algo, w, x_.get(), y, bias, workspace_.get(), workspace_.bytes(), stream_);
       if (!fused) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, stream_);
     });
   }
   for (int variant = 0; variant < kGemvVariants; ++variant) {
-    if (gemvSupports(type_, variant, rows, op.k)) {
+    if (gemvSupports(wType, variant, rows, op.k)) {
       Tactic t;
       t.kind = TacticKind::Gemv;
       t.variant = static_cast<uint8_t>(variant);
       consider(t, [&](const void* w, void* y) {
-        launchGemv(type_, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha,
+        launchGemv(wType, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha,
                    stream_);
       });
     }

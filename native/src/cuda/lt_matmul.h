@@ -22,6 +22,10 @@ struct LtShape {
   int64_t strideA = 0, strideB = 0, strideD = 0;  // 0 broadcasts that operand over the batch
   bool bias = false;
   bool relu = false;
+  // A and B in e4m3, D in fp16 scaled by 1/448 (kFp8OutputScale), B scaled by a device scalar
+  // (run's scaleB): fp8 builds' FC products, whose per-channel scales, bias and activation
+  // follow in fp8_gemm's epilogue.
+  bool fp8 = false;
 
   static LtShape fullyConnected(DType type, Precision precision, int64_t rows, int64_t k, int64_t n, bool bias,
                                 bool relu);
@@ -29,6 +33,8 @@ struct LtShape {
 
 // The activations cuBLASLt applies in its epilogue; the rest run as a kernel after the product.
 // GELU is not among them: cuBLASLt's is the tanh approximation, the network's is the exact erf.
+constexpr float kFp8OutputScale = 1.0f / 448.0f;  // e4m3 weights are ≤ 448: keeps fp16 D in range
+
 inline bool ltFuses(Activation act) { return act == Activation::None || act == Activation::Relu; }
 
 class LtMatmul {
@@ -45,7 +51,8 @@ class LtMatmul {
   // Whether `algo` runs this shape, and the workspace it needs then.
   bool supports(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, size_t* workspace) const;
   void run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d,
-           const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream);
+           const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream,
+           const float* scaleB = nullptr);
 
  private:
   void release();

@@ -121,7 +121,7 @@ TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
   TacticTable table;
   table.cublasLtVersion = r.get<uint64_t>();
   const auto precision = r.get<uint8_t>();
-  if (precision > 3) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
+  if (precision > static_cast<uint8_t>(Precision::FP8)) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
   table.precision = static_cast<Precision>(precision);
   const uint32_t nBuckets = r.count(sizeof(int64_t));
   for (uint32_t i = 0; i < nBuckets; ++i) table.buckets.push_back(r.get<int64_t>());
@@ -149,7 +149,8 @@ std::string tacticJson(const Tactic& t) {
   std::ostringstream out;
   if (t.kind == TacticKind::Gemv) {
     out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << gemvFeaturesPerWarp(t.variant)
-        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false");
+        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false")
+        << ",\"deep\":" << (gemvDeep(t.variant) ? "true" : "false");
   } else if (t.kind == TacticKind::LtDefault) {
     out << "{\"kernel\":\"cublasLt-heuristic\"";
   } else {
