@@ -406,6 +406,16 @@ void everyTacticKindMatchesFloat64() {
                                       for (auto& t : ts) t.kind = cuda::TacticKind::LtDefault;
                                     }),
                         p, {1, 3, 16, 200}, "cublasLt heuristic");
+    if (p == Precision::FP8) {
+      // Both cuBLASLt forms of an fp8 layer, with the algorithm cuBLASLt's heuristic gives at load.
+      for (const auto kind : {cuda::TacticKind::Lt, cuda::TacticKind::LtDequantized})
+        checkAgainstFloat64(withTactics(bytes,
+                                        [&](std::vector<cuda::Tactic>& ts) {
+                                          for (auto& t : ts) t = cuda::Tactic{kind};
+                                        }),
+                            p, {1, 3, 16, 200},
+                            kind == cuda::TacticKind::Lt ? "cublasLt fp8" : "cublasLt fp16 dequantized");
+    }
     // The algorithm timed at the largest batch, stored for every batch: where it cannot run a
     // shape the engine falls back to cuBLASLt's heuristic, never to a wrong result.
     checkAgainstFloat64(withTactics(bytes,

@@ -111,20 +111,7 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
     }
     arena_ = DeviceBuffer(memory_.arenaBytes);
     workspace_ = DeviceBuffer(kWorkspaceBytes);
-    size_t fp8Scratch = 0;
-    for (const Op& op : program_.ops)
-      if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3)
-        fp8Scratch = std::max(fp8Scratch, fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) /
-                                                              op.k, op.k, op.n));
-    if (fp8Scratch > 0) fp8Scratch_ = DeviceBuffer(fp8Scratch);
-    dequantized_.resize(program_.weights.size());
-    for (const Op& op : program_.ops)
-      if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3 &&
-          dequantized_[op.weight].bytes() == 0) {
-        dequantized_[op.weight] = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
-        launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, stream_);
-      }
-    check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    prepareFp8();
     const bool convert = type_ != DType::F32;
     for (int32_t v : program_.inputs) {
       const size_t bytes = elementsAt(program_.values[v].shape, batch_.max) * sizeof(float);
@@ -141,6 +128,33 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
     cudaStreamDestroy(stream_);
     throw;
   }
+}
+
+void CudaEngine::prepareFp8() {
+  size_t fp8Scratch = 0;
+  for (const Op& op : program_.ops)
+    if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3)
+      fp8Scratch = std::max(fp8Scratch, fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) /
+                                                            op.k, op.k, op.n));
+  if (fp8Scratch > 0) fp8Scratch_ = DeviceBuffer(fp8Scratch);
+  // Only for the ops with a batch bucket that runs neither GEMV nor the fp8 product.
+  auto needsFp16 = [&](size_t opIndex) {
+    const GemmTactics* entry = tactics_.forOp(static_cast<int32_t>(opIndex));
+    if (entry == nullptr) return true;
+    for (const Tactic& t : entry->tactics)
+      if (t.kind != TacticKind::Gemv && t.kind != TacticKind::Lt) return true;
+    return false;
+  };
+  dequantized_.resize(program_.weights.size());
+  for (size_t i = 0; i < program_.ops.size(); ++i) {
+    const Op& op = program_.ops[i];
+    if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3 &&
+        dequantized_[op.weight].bytes() == 0 && needsFp16(i)) {
+      dequantized_[op.weight] = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
+      launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, stream_);
+    }
+  }
+  check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
 }
 
 CudaEngine::~CudaEngine() {
@@ -172,7 +186,7 @@ void CudaEngine::checkBatch(int64_t batch) const {
 }
 
 cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const LtMatmul& matmul, const Tactic* tactic) const {
-  if (tactic != nullptr && tactic->kind == TacticKind::Lt) {
+  if (tactic != nullptr && (tactic->kind == TacticKind::Lt || tactic->kind == TacticKind::LtDequantized)) {
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, tactic->algo.data(), sizeof algo);
     size_t workspace = 0;
@@ -214,16 +228,19 @@ void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const
   const GemmTactics* entry = tactics_.forOp(opIndex);
   const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
   if (wType == DType::F8E4M3 && tactic != nullptr && tactic->kind == TacticKind::Lt) {
-    auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n));
+    auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n, fp8Scratch_.get()));
     runFp8Gemm(lt_, *matmul, algorithmFor(*matmul, tactic), w, bias, x, y, op.activation, op.alpha, fp8Scratch_.get(),
                workspace_.get(), workspace_.bytes(), stream_);
     graph.matmuls.push_back(std::move(matmul));
     return;
   }
-  if (wType == DType::F8E4M3) w = dequantized_[op.weight].get();  // no fp8 kernel timed for this batch
+  if (wType == DType::F8E4M3) {  // LtDequantized, or nothing timed here
+    w = dequantized_[op.weight].get();
+    if (w == nullptr) throw Error(ErrorCode::Plan, "fp8 plan tactics do not cover batch " + std::to_string(batch));
+  }
   auto matmul = std::make_unique<LtMatmul>(
       LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, bias != nullptr, op.activation == Activation::Relu));
-  matmul->run(lt_, algorithmFor(*matmul, wType == DType::F8E4M3 ? nullptr : tactic), w, x, y, bias, workspace_.get(), workspace_.bytes(), stream_);
+  matmul->run(lt_, algorithmFor(*matmul, tactic), w, x, y, bias, workspace_.get(), workspace_.bytes(), stream_);
   if (!ltFuses(op.activation)) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, stream_);
   graph.matmuls.push_back(std::move(matmul));
 }

@@ -38,6 +38,8 @@ class CudaEngine : public Engine {
     uint64_t lastUse = 0;
   };
 
+  // fp8 builds: the scratch of their fp8 products and the fp16 copies their tactics need.
+  void prepareFp8();
   void checkBatch(int64_t batch) const;
   Graph& graphFor(int64_t batch);
   void enqueue(int64_t batch, Graph& graph);

@@ -8,15 +8,18 @@
 namespace trtfarm::cuda {
 namespace {
 
-constexpr size_t kAlign = 256;
+// Scratch: the activations' max magnitude (a word), their scale (16 bytes in: cuBLASLt wants
+// 16-byte aligned pointers), the quantized activations and the fp16 product, each 256-aligned.
+constexpr size_t kAlign = 256, kScaleOffset = 16;
 
 size_t aligned(size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 
 }  // namespace
 
-LtShape fp8FullyConnected(int64_t rows, int64_t k, int64_t n) {
+LtShape fp8FullyConnected(int64_t rows, int64_t k, int64_t n, void* scratch) {
   LtShape s = LtShape::fullyConnected(DType::F16, Precision::FP8, rows, k, n, false, false);
   s.fp8 = true;
+  s.scaleB = reinterpret_cast<const float*>(static_cast<uint8_t*>(scratch) + kScaleOffset);
   return s;
 }
 
@@ -35,11 +38,12 @@ void runFp8Gemm(cublasLtHandle_t handle, LtMatmul& matmul, const cublasLtMatmulA
     throw Error(ErrorCode::Runtime, "fp8 product needs an fp8 shape with k and n multiples of 16");
   auto* base = static_cast<uint8_t*>(scratch);
   auto* amax = reinterpret_cast<unsigned*>(base);
-  auto* scale = reinterpret_cast<float*>(base + sizeof(float));
+  auto* scale = reinterpret_cast<float*>(base + kScaleOffset);
+  if (s.scaleB != scale) throw Error(ErrorCode::Runtime, "fp8 product made for another scratch buffer");
   void* q = base + kAlign;
   void* d = (base + kAlign + aligned(static_cast<size_t>(rows * k)));
   launchQuantizeE4m3(x, q, rows * k, amax, scale, stream);
-  matmul.run(handle, algo, w, q, d, nullptr, workspace, workspaceBytes, stream, scale);
+  matmul.run(handle, algo, w, q, d, nullptr, workspace, workspaceBytes, stream);
   const auto* channelScale = reinterpret_cast<const float*>(static_cast<const uint8_t*>(w) + n * k);
   launchFp8Epilogue(d, channelScale, 1.0f / kFp8OutputScale, bias, y, rows, n, act, alpha, stream);
 }

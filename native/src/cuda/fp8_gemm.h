@@ -16,7 +16,8 @@
 
 namespace trtfarm::cuda {
 
-LtShape fp8FullyConnected(int64_t rows, int64_t k, int64_t n);
+// The product's shape, its B scale in `scratch` (fp8ScratchBytes of this shape).
+LtShape fp8FullyConnected(int64_t rows, int64_t k, int64_t n, void* scratch);
 
 // The device scratch one fp8 layer of this shape needs (scales, quantized x, fp32 product).
 size_t fp8ScratchBytes(int64_t rows, int64_t k, int64_t n);
@@ -24,7 +25,8 @@ size_t fp8ScratchBytes(int64_t rows, int64_t k, int64_t n);
 // Whether the fp8 path runs an FC of this shape: cuBLASLt's fp8 kernels want k and n in 16s.
 bool fp8Shaped(int64_t k, int64_t n);
 
-// y[rows, n] = act(x · Wᵀ · scale + bias) for `matmul` made from fp8FullyConnected: w is the
+// y[rows, n] = act(x · Wᵀ · scale + bias) for `matmul` made from fp8FullyConnected with the same
+// scratch: w is the
 // plan's F8E4M3 weights (the matrix, then n fp32 scales), x, bias and y fp16.
 void runFp8Gemm(cublasLtHandle_t handle, LtMatmul& matmul, const cublasLtMatmulAlgo_t& algo, const void* w,
                 const void* bias, const void* x, void* y, Activation act, float alpha, void* scratch, void* workspace,

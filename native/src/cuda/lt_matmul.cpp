@@ -67,6 +67,9 @@ LtMatmul::LtMatmul(const LtShape& shape) : shape_(shape) {
       const int8_t fast = 1;  // Hopper's fast fp8 accumulation: within fp8's own error at these depths
       check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
             "cublasLtMatmulDescSetAttribute(fast accumulation)");
+      check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &shape.scaleB,
+                                           sizeof shape.scaleB),
+            "cublasLtMatmulDescSetAttribute(B scale)");
     }
     a_ = makeLayout(operands, aRows, aCols, shape.lda, shape.batchCount, shape.strideA);
     b_ = makeLayout(operands, bRows, bCols, shape.ldb, shape.batchCount, shape.strideB);
@@ -115,11 +118,7 @@ bool LtMatmul::supports(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& alg
 }
 
 void LtMatmul::run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d,
-                   const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream,
-                   const float* scaleB) {
-  if (shape_.fp8)
-    check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scaleB, sizeof scaleB),
-          "cublasLtMatmulDescSetAttribute(B scale)");
+                   const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream) {
   if (shape_.bias)
     check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
           "cublasLtMatmulDescSetAttribute(bias)");

@@ -22,10 +22,12 @@ struct LtShape {
   int64_t strideA = 0, strideB = 0, strideD = 0;  // 0 broadcasts that operand over the batch
   bool bias = false;
   bool relu = false;
-  // A and B in e4m3, D in fp16 scaled by 1/448 (kFp8OutputScale), B scaled by a device scalar
-  // (run's scaleB): fp8 builds' FC products, whose per-channel scales, bias and activation
-  // follow in fp8_gemm's epilogue.
+  // A and B in e4m3, D in fp16 scaled by 1/448 (kFp8OutputScale), B scaled by the device
+  // scalar at scaleB (set before the heuristic is asked: kernels without scaling may be
+  // offered otherwise): fp8 builds' FC products, whose per-channel scales, bias and
+  // activation follow in fp8_gemm's epilogue.
   bool fp8 = false;
+  const float* scaleB = nullptr;
 
   static LtShape fullyConnected(DType type, Precision precision, int64_t rows, int64_t k, int64_t n, bool bias,
                                 bool relu);
@@ -51,8 +53,7 @@ class LtMatmul {
   // Whether `algo` runs this shape, and the workspace it needs then.
   bool supports(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, size_t* workspace) const;
   void run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d,
-           const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream,
-           const float* scaleB = nullptr);
+           const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream);
 
  private:
   void release();
