@@ -64,21 +64,16 @@ constexpr float kE4m3Max = 448.0f;
 
 // Saturates to ±448 (the device's __NV_SATFINITE conversion does the same); NaN stays NaN.
 inline uint8_t floatToE4m3(float f) {
-  const uint8_t sign = std::signbit(f) ? 0x80u : 0u;
-  const float a = std::fabs(f);
-  if (std::isnan(f)) return static_cast<uint8_t>(sign | 0x7fu);
-  if (a >= kE4m3Max) return static_cast<uint8_t>(sign | 0x7eu);
-  if (a < 0.015625f) return static_cast<uint8_t>(sign | static_cast<uint8_t>(std::nearbyint(a * 512.0f)));  // 2^-9 steps
-  int e = 0;
-  std::frexp(a, &e);  // a = m · 2^e, m in [0.5, 1): a in [2^(e-1), 2^e)
-  int exponent = e - 1;
-  int mantissa = static_cast<int>(std::nearbyint((std::ldexp(a, -exponent) - 1.0f) * 8.0f));
-  if (mantissa == 8) {
-    mantissa = 0;
-    ++exponent;
-  }
-  const int bits = ((exponent + 7) << 3) | mantissa;
-  return static_cast<uint8_t>(sign | (bits > 0x7e ? 0x7e : bits));
+  const uint32_t u = floatBits(f);
+  const uint8_t sign = static_cast<uint8_t>((u >> 24) & 0x80u);
+  const uint32_t a = u & 0x7fffffffu;
+  if (a > 0x7f800000u) return static_cast<uint8_t>(sign | 0x7fu);
+  if (a >= 0x43e00000u) return static_cast<uint8_t>(sign | 0x7eu);  // ≥ 448
+  if (a < 0x3c800000u)  // below 2^-6: e4m3's subnormals, steps of 2^-9
+    return static_cast<uint8_t>(sign | static_cast<uint8_t>(std::nearbyint(bitsFloat(a) * 512.0f)));
+  // Rebias the exponent (127 → 7) and keep 3 mantissa bits, rounding to nearest even.
+  const uint32_t rounded = a + 0x7ffffu + ((a >> 20) & 1u);
+  return static_cast<uint8_t>(sign | ((rounded >> 20) - (120u << 3)));
 }
 
 inline float e4m3ToFloat(uint8_t b) {
