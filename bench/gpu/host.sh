@@ -11,20 +11,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/trtfarm-host-bench}
 shift $(( $# > 0 ? 1 : 0 ))
-hidden=4096 batches=1,8,64,256,1024,4096 backend=cuda
+hidden=4096 batches=1,8,64,256,1024,4096 precisions=fp32,tf32,fp16,bf16 backend=cuda
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[i]} in
     --hidden) hidden=${args[i + 1]} ;;
     --batches) batches=${args[i + 1]} ;;
+    --precisions) precisions=${args[i + 1]} ;;
     --backend) backend=${args[i + 1]} ;;
   esac
 done
 mkdir -p "$work"
 rm -f "$work/host-engine.jsonl" "$work/host-torch.jsonl"
-npx tsx bench/gpu/host.ts --out "$work/host-engine.jsonl" --hidden "$hidden" --batches "$batches" "$@"
+npx tsx bench/gpu/host.ts --out "$work/host-engine.jsonl" --hidden "$hidden" --batches "$batches" --precisions "$precisions" "$@"
 if [[ $backend == cuda ]]; then
-  PYTHONUNBUFFERED=1 python3 bench/gpu/host_torch.py "$work/host-torch.jsonl" "$hidden" "$batches"
+  PYTHONUNBUFFERED=1 python3 bench/gpu/host_torch.py "$work/host-torch.jsonl" "$hidden" "$batches" "$precisions"
   npx tsx bench/gpu/host-report.ts "$work" "bash bench/gpu/host.sh" > bench/gpu/results-host.md
   cat bench/gpu/results-host.md
 else

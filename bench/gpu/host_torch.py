@@ -3,7 +3,7 @@
 Per precision and batch: a pageable fp32 host tensor copied to the device (as .cuda() does), the
 network replayed as a CUDA graph (fp32 in, converted to the precision, fp32 out), the result
 brought back with .cpu(); the median wall time of one such call. Model building is bench_torch.py's.
-Usage: python3 bench/gpu/host_torch.py OUT.jsonl HIDDEN BATCHES(comma-separated)
+Usage: python3 bench/gpu/host_torch.py OUT.jsonl HIDDEN BATCHES PRECISIONS (comma-separated lists; fp32 tf32 fp16 bf16)
 """
 import json
 import sys
@@ -28,12 +28,13 @@ def host_to_host_us(fn):
     return float(np.median(times))
 
 
-def main(out, hidden, batches):
+def main(out, hidden, batches, precisions):
     rows = [{"kind": "device", "name": torch.cuda.get_device_name(), "torch": torch.__version__, "cuda": torch.version.cuda}]
     bound = 1 / hidden ** 0.5
     fp32 = [(torch.empty(hidden, hidden, device="cuda").uniform_(-bound, bound),
              torch.empty(hidden, device="cuda").uniform_(-bound, bound)) for _ in range(LAYERS)]
-    for name, dtype in DTYPES.items():
+    for name in precisions:
+        dtype = DTYPES[name]
         torch.backends.cuda.matmul.allow_tf32 = name == "tf32"
         layers = [(w.to(dtype), b.to(dtype)) for w, b in fp32]
         for batch in batches:
@@ -64,4 +65,4 @@ def main(out, hidden, batches):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), [int(b) for b in sys.argv[3].split(",")])
+    main(sys.argv[1], int(sys.argv[2]), [int(b) for b in sys.argv[3].split(",")], sys.argv[4].split(","))

@@ -37,6 +37,8 @@ class CudaEngine : public Engine {
  private:
   using Graph = ExecContext::Graph;
 
+  // fp8 builds: the scratch size of their fp8 products, and the fp16 copies their tactics need.
+  void prepareFp8();
   std::unique_ptr<ExecContext> makeContext() const;
   void checkBatch(int64_t batch) const;
   Graph& graphFor(ExecContext& ctx, int64_t batch);
@@ -66,6 +68,9 @@ class CudaEngine : public Engine {
   HostIo hostIo_;
   ContextSizes contextSizes_;
   std::vector<DeviceBuffer> weights_;
+  // fp8 builds: per weight, its fp16 dequantization for the cuBLASLt batches where the tuner
+  // found no fp8 kernel that runs (empty elsewhere).
+  std::vector<DeviceBuffer> dequantized_;
   ContextPool contexts_;  // last: its graphs refer to the weights, so it goes first
 };
 

@@ -14,6 +14,7 @@ ExecContext::ExecContext(int device, const ContextSizes& sizes) {
   try {
     arena = DeviceBuffer(sizes.arenaBytes);
     workspace = DeviceBuffer(sizes.workspaceBytes);
+    fp8Scratch = DeviceBuffer(sizes.fp8ScratchBytes);
     for (size_t bytes : sizes.inputBytes) {
       if (sizes.edgeBuffers) edgeInputs.emplace_back(bytes);
       if (sizes.staging) stagedInputs.emplace_back(bytes);

@@ -19,6 +19,7 @@ namespace trtfarm::cuda {
 
 struct ContextSizes {
   size_t arenaBytes = 0, workspaceBytes = 0;
+  size_t fp8ScratchBytes = 0;                   // fp8 builds: quantized activations and fp16 products (fp8_gemm.h)
   std::vector<size_t> inputBytes, outputBytes;  // fp32 bytes of each network input / output at the max batch
   bool edgeBuffers = false;                     // 16-bit plans: fp32 copies of the inputs and outputs on the device
   bool staging = false;                         // pinned host staging of each input and output
@@ -42,7 +43,7 @@ class ExecContext {
 
   cudaStream_t stream = nullptr;
   cublasLtHandle_t lt = nullptr;
-  DeviceBuffer arena, workspace;
+  DeviceBuffer arena, workspace, fp8Scratch;
   std::vector<DeviceBuffer> edgeInputs, edgeOutputs;  // empty for fp32 plans
   std::vector<PinnedBuffer> stagedInputs, stagedOutputs;  // empty without staging
   std::map<int64_t, Graph> graphs;
