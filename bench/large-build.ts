@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../shared/config.js';
 import { engine } from '../shared/engine/addon.js';
-import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../shared/network/build-request.js';
-import { contentHash } from '../shared/network/content-hash.js';
+import { buildId as buildIdOf, buildRequestSchema, NetworkIdentity, normalizeBuildRequest } from '../shared/network/build-request.js';
 import type { Precision } from '../shared/network/spec.js';
 import { LocalRedis } from '../shared/queue/local-redis.js';
 import { FsPlanStore } from '../shared/store/fs-plan-store.js';
@@ -148,7 +147,7 @@ try {
   // The worker deletes the input once the job is completed: none may be left behind.
   let inputLeft = 1;
   for (let i = 0; i < 20 && inputLeft; i++) {
-    inputLeft = await app.farm.redis.exists(app.farm.buildInputs.key(buildId));
+    inputLeft = (await app.farm.redis.keys(`${prefix}:build-inputs:*`)).length;
     if (inputLeft) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (inputLeft) throw new Error(`the input of build ${buildId} was not deleted after it completed`);
@@ -167,11 +166,12 @@ try {
   const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
   const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
   const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
-  const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
+  const identity = timed(steps, 'content hash (sha256 of the network, once)', () => new NetworkIdentity(normalized.network));
+  const id = buildIdOf(identity.requestId(normalized.options), target.compatKey);
   timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));
   const scratch = new Queue('bench-large-scratch', { connection: app.farm.redis, prefix });
   const inputs = app.farm.buildInputs;
-  await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized), (bytes) => MB(bytes));
+  await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized, identity.key), (bytes) => MB(bytes));
   const data = { backend: target.backend, compatKey: target.compatKey };
   await timedAsync(steps, 'Queue.add (job data)', () => scratch.add('build', data, { jobId: id }), () => `${JSON.stringify(data).length} B`);
   await timedAsync(steps, 'worker/poll: getJob (whole job hash)', async () => (await scratch.getJob(id))!);

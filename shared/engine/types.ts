@@ -1,5 +1,5 @@
 // The typed surface of the native addon (native/src/addon), implemented by shared/engine/addon.ts.
-import type { BackendName, BuildOptions, NetworkSpec, Precision, ProfileRange } from '../network/spec.js';
+import type { BackendName, BuildOptions, NetworkSpec, Precision, ProfileRange, TimingCacheEntry } from '../network/spec.js';
 
 export interface Tensor {
   shape: number[];
@@ -46,6 +46,9 @@ export interface BuildResult {
   plan: Buffer;
   info: PlanInfo;
   buildMs: number;
+  // cuda: what this build timed (new winners for the fleet's cache) and how many choices came
+  // from the cache given; absent for backends that do not autotune.
+  timingCache?: { entries: TimingCacheEntry[]; hits: number };
 }
 
 export interface Engine {
@@ -57,14 +60,21 @@ export interface Engine {
 
 // Every error thrown by the addon carries one of these codes. E_NETWORK, E_INPUT, E_PLAN and
 // E_COMPAT are the caller's fault (4xx, never retried); E_BACKEND and E_RUNTIME are the machine's.
-export type EngineErrorCode = 'E_NETWORK' | 'E_INPUT' | 'E_PLAN' | 'E_COMPAT' | 'E_BACKEND' | 'E_RUNTIME';
+// E_CANCELLED: a build stopped by its signal.
+export type EngineErrorCode = 'E_NETWORK' | 'E_INPUT' | 'E_PLAN' | 'E_COMPAT' | 'E_BACKEND' | 'E_RUNTIME' | 'E_CANCELLED';
 
 export interface EngineAddon {
   backends(): BackendStatus[];
   // Synchronous and cheap (shape inference only): what the API calls before enqueueing.
   validate(network: NetworkSpec, options: BuildOptions): { inputs: TensorInfo[]; outputs: TensorInfo[] };
   // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name.
-  build(network: NetworkSpec, options: BuildOptions, onProgress?: (fraction: number, stage: string) => void): Promise<BuildResult>;
+  // An aborted signal stops it between passes and autotuning candidates (rejects with E_CANCELLED).
+  build(
+    network: NetworkSpec,
+    options: BuildOptions,
+    onProgress?: (fraction: number, stage: string) => void,
+    control?: { signal?: AbortSignal },
+  ): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

@@ -20,6 +20,9 @@ export const MAX_ONNX_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 // Characters of a name (network input, layer, tensor).
 export const MAX_NAME_LENGTH = 256;
 
+// Variants (builds) of one sweep.
+export const MAX_SWEEP_VARIANTS = 256;
+
 // Characters of the base64 text of `bytes` bytes.
 export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;

@@ -80,4 +80,12 @@ export interface BuildOptions {
   // An earlier plan of the same program and backend: its autotuning choices are reused instead
   // of timed again, so the rebuild gives the same plan bytes (TensorRT's timing cache, per plan).
   reuseTacticsFrom?: Uint8Array;
+  // Winners known to the fleet for this device class (cuda): keys made by the addon (layer shape
+  // and kind, precision, batch bucket), consulted before timing.
+  timingCache?: TimingCacheEntry[];
+}
+
+export interface TimingCacheEntry {
+  key: string;
+  tactic: string;
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { engine } from '../../shared/engine/addon.js';
 import type { NetworkSpec, Precision } from '../../shared/network/spec.js';
 import { ACTIVATIONS, BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 // The cpu backend computes in fp32; fp16/bf16 plans hold weights rounded to 16 bits.
 const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 1e-3, fp16: 1e-2, bf16: 1e-2 };
