@@ -17,7 +17,7 @@ const listQuery = z.strictObject({
   name: buildNameSchema.optional(),
   backend: z.enum(BACKENDS).optional(),
   precision: z.enum(PRECISIONS).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  limit: z.coerce.number().int().min(1).default(50).transform((limit) => Math.min(limit, MAX_PAGE)).describe(`at most ${MAX_PAGE} (more is clamped)`),
   cursor: z.string().regex(/^[0-9]{1,15}$/, 'a cursor is the `next` of an earlier page').optional(),
 });
 

@@ -11,7 +11,7 @@ import type { TestFarm } from './test-farm.js';
 async function multipart(parts: Record<string, Uint8Array | string>) {
   const form = new FormData();
   for (const [name, value] of Object.entries(parts)) {
-    form.append(name, typeof value === 'string' ? new Blob([value], { type: 'application/json' }) : new Blob([value]), `${name}.bin`);
+    form.append(name, typeof value === 'string' ? new Blob([value], { type: 'application/json' }) : new Blob([Buffer.from(value)]), `${name}.bin`);
   }
   const encoded = new Response(form);
   return { payload: Buffer.from(await encoded.arrayBuffer()), headers: { 'content-type': encoded.headers.get('content-type')! } };
