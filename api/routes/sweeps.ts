@@ -5,10 +5,10 @@ import { normalizeModel } from '../../shared/network/build-request.js';
 import { readUpload } from '../builds/model-upload.js';
 import type { SweepService } from '../builds/sweep-service.js';
 import { HttpError } from '../http-error.js';
-import { buildIdSchema, errorSchema } from '../schemas/common.js';
-import { sweepAcceptedSchema, sweepOptionsSchema, sweepRequestSchema, sweepStatusSchema } from '../schemas/sweeps.js';
+import { errorSchema } from '../schemas/common.js';
+import { sweepAcceptedSchema, sweepIdSchema, sweepOptionsSchema, sweepRequestSchema, sweepStatusSchema } from '../schemas/sweeps.js';
 
-const sweepParams = z.object({ id: buildIdSchema });
+const sweepParams = z.object({ id: sweepIdSchema });
 
 export const sweepRoutes: FastifyPluginAsyncZod<{ sweeps: SweepService }> = async (app, { sweeps }) => {
   const { farm } = app;

@@ -16,6 +16,8 @@ import { failureSchema } from './common.js';
 
 const variantSchema = z.strictObject(variantFields);
 
+export const sweepIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a sweep id is 64 lowercase hexadecimal digits (a sha256)');
+
 // Everything of a sweep request but its model: the JSON body's other fields, or a multipart
 // request's `options` part.
 const sweepOptionFields = {
