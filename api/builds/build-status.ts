@@ -9,7 +9,7 @@ import type { FarmServices } from '../farm-services.js';
 import type { BuildStatus } from '../schemas/builds.js';
 import { contractStatus } from '../schemas/common.js';
 
-export type BuildJob = Job<BuildJobData, BuildJobResult>;
+type BuildJob = Job<BuildJobData, BuildJobResult>;
 
 export class BuildStatusReader {
   constructor(private readonly farm: FarmServices) {}
