@@ -13,7 +13,7 @@ function loadAddon(): EngineAddon {
 
 export const engine: EngineAddon = loadAddon();
 
-const ENGINE_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT', 'E_BACKEND', 'E_RUNTIME'];
+const ENGINE_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT', 'E_BACKEND', 'E_RUNTIME', 'E_CANCELLED'];
 // The caller's fault: a 4xx, and never worth retrying. E_BACKEND and E_RUNTIME are the machine's.
 const CALLER_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT'];
 

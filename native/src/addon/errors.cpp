@@ -12,6 +12,7 @@ const char* codeName(ErrorCode code) {
     case ErrorCode::Compat: return "E_COMPAT";
     case ErrorCode::Backend: return "E_BACKEND";
     case ErrorCode::Runtime: return "E_RUNTIME";
+    case ErrorCode::Cancelled: return "E_CANCELLED";
   }
   return "E_RUNTIME";
 }

@@ -1,5 +1,5 @@
 // Engine errors as JS errors: an Error whose `code` is E_NETWORK, E_INPUT, E_PLAN, E_COMPAT,
-// E_BACKEND or E_RUNTIME (shared/engine/types.ts EngineErrorCode).
+// E_BACKEND, E_RUNTIME or E_CANCELLED (shared/engine/types.ts EngineErrorCode).
 #pragma once
 
 #include <napi.h>

@@ -6,8 +6,8 @@
 namespace trtfarm {
 
 // The kind tells callers whose fault it is: Network/Input/Plan/Compat are the caller's
-// (never retried, 4xx), Backend/Runtime are the machine's.
-enum class ErrorCode { Network, Input, Plan, Compat, Backend, Runtime };
+// (never retried, 4xx), Backend/Runtime are the machine's. Cancelled: the caller stopped a build.
+enum class ErrorCode { Network, Input, Plan, Compat, Backend, Runtime, Cancelled };
 
 class Error : public std::runtime_error {
  public:

@@ -7,14 +7,15 @@ namespace trtfarm {
 namespace {
 
 int32_t addWeights(Program& program, const Dims& shape, const std::vector<float>& values) {
-  program.weights.push_back(makeWeights(shape, values));
+  program.weights.push_back(program.shapesOnly ? Weights{DType::F32, shape, {}} : makeWeights(shape, values));
   return static_cast<int32_t>(program.weights.size()) - 1;
 }
 
 }  // namespace
 
-Program lowerNetwork(const NetworkSpec& network, const CheckedNetwork& checked) {
+Program lowerNetwork(const NetworkSpec& network, const CheckedNetwork& checked, bool shapesOnly) {
   Program program;
+  program.shapesOnly = shapesOnly;
   for (size_t t = 0; t < checked.names.size(); ++t) program.values.push_back(Value{checked.names[t], checked.shapes[t], -1});
   for (size_t i = 0; i < network.inputs.size(); ++i) program.inputs.push_back(static_cast<int32_t>(i));
   program.outputs = checked.outputs;

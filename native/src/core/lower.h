@@ -7,7 +7,8 @@
 
 namespace trtfarm {
 
-// Value i is tensor i of `checked` (inputs, then one per layer).
-Program lowerNetwork(const NetworkSpec& network, const CheckedNetwork& checked);
+// Value i is tensor i of `checked` (inputs, then one per layer). `shapesOnly`: weights get their
+// shapes and no bytes (Program::shapesOnly).
+Program lowerNetwork(const NetworkSpec& network, const CheckedNetwork& checked, bool shapesOnly = false);
 
 }  // namespace trtfarm

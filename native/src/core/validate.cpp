@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "build_cost.h"
 #include "error.h"
 #include "half.h"
 #include "profile.h"
@@ -205,6 +206,7 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
       fail("tensor '" + net.names[t] + "' " + formatDims(net.shapes[t]) + " is too large at the profile's max batch " +
            std::to_string(net.batch.max));
   for (int32_t t : net.outputs) net.outputDescs.push_back(TensorDesc{net.names[t], net.shapes[t], {}});
+  checkBuildLimits(estimateBuildCost(network, net, config.precision), config.limits);
   return net;
 }
 

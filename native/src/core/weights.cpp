@@ -55,9 +55,18 @@ std::vector<float> widen(const Weights& weights) {
   return out;
 }
 
+uint64_t storedBytes(const Weights& weights) {
+  return static_cast<uint64_t>(numelPerBatch(weights.shape)) * dtypeSize(weights.dtype);
+}
+
 void storeWeightsAs(Program& program, DType dtype) {
-  for (Weights& w : program.weights)
-    if (w.dtype != dtype) w = makeWeights(w.shape, widen(w), dtype);
+  for (Weights& w : program.weights) {
+    if (w.dtype == dtype) continue;
+    if (program.shapesOnly)
+      w.dtype = dtype;
+    else
+      w = makeWeights(w.shape, widen(w), dtype);
+  }
 }
 
 }  // namespace trtfarm

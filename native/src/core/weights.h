@@ -13,6 +13,8 @@ size_t dtypeSize(DType dtype);
 DType storageType(Precision precision);
 Weights makeWeights(const Dims& shape, const std::vector<float>& values, DType dtype = DType::F32);
 std::vector<float> widen(const Weights& weights);
+// What `weights` take in a plan, from shape and dtype (also for a shapesOnly program).
+uint64_t storedBytes(const Weights& weights);
 // Rounds every weight of the program to `dtype` (round-to-nearest-even).
 void storeWeightsAs(Program& program, DType dtype);
 
