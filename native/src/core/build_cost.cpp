@@ -11,9 +11,9 @@ namespace trtfarm {
 
 namespace {
 
-std::string mib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MiB", bytes / (1024.0 * 1024.0));
+std::string bytesText(double bytes) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.0f bytes (%.1f MiB)", bytes, bytes / (1024.0 * 1024.0));
   return text;
 }
 
@@ -42,10 +42,11 @@ BuildCost estimateBuildCost(const NetworkSpec& network, const CheckedNetwork& ch
 void checkBuildLimits(const BuildCost& cost, const BuildLimits& limits) {
   over("constant folding would compute", cost.fold.flops, limits.foldFlops, count(cost.fold.flops) + " operations",
        count(limits.foldFlops), "foldFlops");
-  over("constant folding would make", cost.fold.bytes, limits.foldedBytes, mib(cost.fold.bytes) + " of constants",
-       mib(limits.foldedBytes), "foldedBytes");
+  over("constant folding would make", cost.fold.bytes, limits.foldedBytes, bytesText(cost.fold.bytes) + " of constants",
+       bytesText(limits.foldedBytes), "foldedBytes");
   over("the plan would hold", cost.planWeightBytes, limits.planBytes,
-       mib(cost.planWeightBytes) + " of weights after constant folding and fusion", mib(limits.planBytes), "planBytes");
+       bytesText(cost.planWeightBytes) + " of weights after constant folding and fusion", bytesText(limits.planBytes),
+       "planBytes");
 }
 
 }  // namespace trtfarm
