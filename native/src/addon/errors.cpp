@@ -19,9 +19,10 @@ const char* codeName(ErrorCode code) {
 
 }  // namespace
 
-Napi::Error engineError(Napi::Env env, ErrorCode code, const std::string& message) {
+Napi::Error engineError(Napi::Env env, ErrorCode code, const std::string& message, const std::string& limit) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, codeName(code)));
+  if (!limit.empty()) error.Set("limit", Napi::String::New(env, limit));
   return error;
 }
 

@@ -20,7 +20,8 @@ std::string bytesText(double bytes) {
 void over(const std::string& what, double value, double limit, const std::string& shown, const std::string& limitShown,
           const char* name) {
   if (value <= limit) return;
-  throw Error(ErrorCode::Network, what + " " + shown + ", over the limit of " + limitShown + " (limits." + name + ")");
+  throw Error(ErrorCode::Network, what + " " + shown + ", over the limit of " + limitShown + " (limits." + name + ")",
+              name);
 }
 
 std::string count(double n) {
