@@ -94,12 +94,12 @@ void estimateMatchesTheRealPasses() {
     for (Precision precision : {Precision::FP32, Precision::FP16, Precision::BF16}) {
       const CheckedNetwork checked = validate(net, config);
       const BuildCost estimate = estimateBuildCost(net, checked, precision);
-      Program dry = lowerNetwork(net, checked, /*shapesOnly=*/true);
+      Program dry = lowerNetwork(net, checked, precision, /*shapesOnly=*/true);
       FoldCost dryFold;
       optimizeProgram(dry, precision, nullptr, dryFold);
       CHECK(dry.shapesOnly);
       for (const Weights& w : dry.weights) CHECK(w.bytes.empty() && w.dtype == storageType(precision));
-      Program real = lowerNetwork(net, checked);
+      Program real = lowerNetwork(net, checked, precision);
       FoldCost fold;
       optimizeProgram(real, precision, nullptr, fold);
       double bytes = 0;

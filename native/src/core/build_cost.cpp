@@ -33,7 +33,7 @@ std::string count(double n) {
 }  // namespace
 
 BuildCost estimateBuildCost(const NetworkSpec& network, const CheckedNetwork& checked, Precision precision) {
-  Program program = lowerNetwork(network, checked, /*shapesOnly=*/true);
+  Program program = lowerNetwork(network, checked, precision, /*shapesOnly=*/true);
   BuildCost cost;
   optimizeProgram(program, precision, nullptr, cost.fold);
   for (const Weights& w : program.weights) cost.planWeightBytes += static_cast<double>(storedBytes(w));

@@ -18,7 +18,7 @@ void optimizeProgram(Program& program, Precision precision, const CancelFlag* ca
 Program compileProgram(const NetworkSpec& network, const CheckedNetwork& checked, Precision precision,
                        const CancelFlag* cancel) {
   throwIfCancelled(cancel);
-  Program program = lowerNetwork(network, checked);
+  Program program = lowerNetwork(network, checked, precision);
   throwIfCancelled(cancel);
   FoldCost fold;
   optimizeProgram(program, precision, cancel, fold);
