@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-60}
 build=${FUZZ_BUILD_DIR:-native/build-fuzz}
 work=${FUZZ_WORK:-$(mktemp -d /tmp/trtfarm-fuzz.XXXXXX)}
+mkdir -p "$work"
 
 probe=$(mktemp -d)
 trap 'rm -rf "$probe"' EXIT
