@@ -475,7 +475,7 @@ void timingCacheServesANetworkOfTheSameShapes() {
   // Entries that are not tactics, or for other shapes, are ignored: the build times afresh.
   BuildConfig junk = c;
   junk.timingCache = {{coldCache->entries[0].key, "not base64!"}, {coldCache->entries[1].key, "AAAA"},
-                      {"cuda-fc1:fp16:k=1:n=1:none:nobias:rows=1", coldCache->entries[2].tactic}};
+                      {"cuda-fc1:p2:k=1:n=1:a0:nobias:rows=1", coldCache->entries[2].tactic}};
   const auto junkCache = backend->timingCache(buildPlan(first, junk, *backend, nullptr).tactics);
   CHECK(junkCache && junkCache->hits == 0);
 }

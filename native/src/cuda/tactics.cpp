@@ -185,10 +185,9 @@ std::string tacticJson(const Tactic& t) {
 }
 
 std::string timingKey(const GemmKey& key, Precision precision, int64_t rows) {
-  static const char* const kPrecisions[] = {"fp32", "tf32", "fp16", "bf16"};
-  static const char* const kActivations[] = {"none", "relu", "sigmoid", "tanh", "gelu", "leakyRelu"};
-  return std::string("cuda-fc1:") + kPrecisions[static_cast<int>(precision)] + ":k=" + std::to_string(key.k) +
-         ":n=" + std::to_string(key.n) + ":" + kActivations[static_cast<int>(key.activation)] +
+  // The enums' numbers, not names: a precision or activation added later gets a key of its own.
+  return "cuda-fc1:p" + std::to_string(static_cast<int>(precision)) + ":k=" + std::to_string(key.k) +
+         ":n=" + std::to_string(key.n) + ":a" + std::to_string(static_cast<int>(key.activation)) +
          (key.bias ? ":bias" : ":nobias") + ":rows=" + std::to_string(rows);
 }
 

@@ -68,9 +68,9 @@ struct TacticTable {
 std::string tacticJson(const Tactic& t);
 
 // The fleet-wide timing cache (BuildConfig::timingCache): what was timed, as a key without the
-// compatKey (the caller prefixes it), e.g. "cuda-fc1:fp16:k=4096:n=4096:relu:bias:rows=64"; bump
-// the "1" when a tactic's meaning changes (new GEMV variants, other timing), so that old
-// entries are not read as new ones.
+// compatKey (the caller prefixes it), e.g. "cuda-fc1:p2:k=4096:n=4096:a1:bias:rows=64" (Precision
+// and Activation by number); bump the "1" when a tactic's meaning changes (new GEMV variants,
+// other timing), so that old entries are not read as new ones.
 std::string timingKey(const GemmKey& key, Precision precision, int64_t rows);
 // A tactic as cache text (base64 of its bytes; `cached` is not part of it), and back: nullopt
 // for text that is not a tactic.
