@@ -103,7 +103,11 @@ void BuildWorker::Finish() {
   if (!signal_.IsEmpty()) {
     // A signal aborted after the build settled must find nothing to do.
     const Napi::Object target = signal_.Value();
-    target.Get("removeEventListener").As<Napi::Function>().Call(target, {Napi::String::New(Env(), "abort"), onAbort_.Value()});
+    try {
+      target.Get("removeEventListener").As<Napi::Function>().Call(target, {Napi::String::New(Env(), "abort"), onAbort_.Value()});
+    } catch (const Napi::Error&) {
+      // A signal-like object whose removeEventListener throws must not keep the promise unsettled.
+    }
     signal_.Reset();
     onAbort_.Reset();
   }

@@ -81,7 +81,7 @@ class CudaBackend : public Backend {
           throwIfCancelled(config.cancel);
           const Tactic* known = earlier.find(g.key, rows);
           const auto hit = cache.find(timingKey(g.key, config.precision, rows));
-          if (!known && hit != cache.end() && runs(hit->second, type, rows, op.k)) known = &hit->second;
+          if (!known && hit != cache.end() && cachedTacticRuns(hit->second, type, rows, op.k)) known = &hit->second;
           if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
           if (!known && !tuner) tuner.emplace(lt, stream, config.precision, config.cancel);
           const Tactic chosen = known ? *known : tuner->tune(program, g.op, rows);
@@ -167,7 +167,7 @@ class CudaBackend : public Backend {
   }
 
   // Whether a cached tactic can run this product here (the GEMV kernels have shape bounds).
-  static bool runs(const Tactic& t, DType type, int64_t rows, int64_t k) {
+  static bool cachedTacticRuns(const Tactic& t, DType type, int64_t rows, int64_t k) {
     return t.kind != TacticKind::Gemv || (t.variant < kGemvVariants && gemvSupports(type, t.variant, rows, k));
   }
 
