@@ -36,7 +36,7 @@ BuildCost estimateBuildCost(const NetworkSpec& network, const CheckedNetwork& ch
   Program program = lowerNetwork(network, checked, precision, /*shapesOnly=*/true);
   BuildCost cost;
   optimizeProgram(program, precision, nullptr, cost.fold);
-  for (const Weights& w : program.weights) cost.planWeightBytes += static_cast<double>(storedBytes(w));
+  for (const Weights& w : program.weights) cost.planWeightBytes += static_cast<double>(storedBytes(w.dtype, w.shape));
   return cost;
 }
 

@@ -13,6 +13,7 @@ void optimizeProgram(Program& program, Precision precision, const CancelFlag* ca
   removeDeadCode(program);
   throwIfCancelled(cancel);
   storeWeightsAs(program, storageType(precision));
+  if (precision == Precision::FP8) quantizeFcWeights(program);
 }
 
 Program compileProgram(const NetworkSpec& network, const CheckedNetwork& checked, Precision precision,

@@ -51,7 +51,6 @@ class CudaBackend : public Backend {
     table.buckets = chooseBuckets(batch);
     const TacticTable earlier = reusable(config);
     const std::map<std::string, Tactic> cache = cachedTactics(config);
-    const DType type = storageType(config.precision);
 
     size_t gemms = 0;
     for (const Op& op : program.ops) gemms += op.kind == Op::Kind::Gemm;
@@ -81,7 +80,8 @@ class CudaBackend : public Backend {
           throwIfCancelled(config.cancel);
           const Tactic* known = earlier.find(g.key, rows);
           const auto hit = cache.find(timingKey(g.key, config.precision, rows));
-          if (!known && hit != cache.end() && cachedTacticRuns(hit->second, type, rows, op.k)) known = &hit->second;
+          if (!known && hit != cache.end() && cachedTacticRuns(hit->second, program.weights.at(op.weight).dtype, rows, op.k))
+            known = &hit->second;
           if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
           if (!known && !tuner) tuner.emplace(lt, stream, config.precision, config.cancel);
           const Tactic chosen = known ? *known : tuner->tune(program, g.op, rows);
@@ -166,9 +166,11 @@ class CudaBackend : public Backend {
     return cache;
   }
 
-  // Whether a cached tactic can run this product here (the GEMV kernels have shape bounds).
-  static bool cachedTacticRuns(const Tactic& t, DType type, int64_t rows, int64_t k) {
-    return t.kind != TacticKind::Gemv || (t.variant < kGemvVariants && gemvSupports(type, t.variant, rows, k));
+  // Whether a cached tactic can run this product, whose weights are `weights` (an fp8 build keeps
+  // some in fp16): the GEMV kernels have shape bounds, and dequantizing needs e4m3 weights.
+  static bool cachedTacticRuns(const Tactic& t, DType weights, int64_t rows, int64_t k) {
+    if (t.kind == TacticKind::Gemv) return t.variant < kGemvVariants && gemvSupports(weights, t.variant, rows, k);
+    return t.kind != TacticKind::LtDequantized || weights == DType::F8E4M3;
   }
 
   int device_;
