@@ -53,7 +53,8 @@ async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResul
   const cached = backend === 'cuda' ? await timingCache.read(compatKey) : [];
   const share = reportWanted === false ? 1 : BUILD_SHARE;
   let reported = -1;
-  const building = engine.build(
+  // The signal stops the build at its next step (a pass, a folded row, an autotuning candidate).
+  const result = await engine.build(
     network,
     { ...buildOptions, backend, device, ...(cached.length > 0 ? { timingCache: cached } : {}) },
     (fraction) => {
@@ -66,7 +67,6 @@ async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResul
     },
     { signal },
   );
-  const result = await untilAborted(building, signal);
   if (result.timingCache) await timingCache.write(compatKey, result.timingCache.entries);
 
   const own: BuildOwnFields = { buildMs: result.buildMs, createdAt: new Date().toISOString() };
@@ -92,16 +92,4 @@ async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResul
   // adding the name) is attached by one side or the other.
   await catalog.giveNames(stored.id, await index.names(job.id!));
   return { planId: stored.id, meta: planMetaOfBuild(stored, job.id!, own) };
-}
-
-// Resolves with the build, or rejects at once when the signal is aborted: the worker is free for
-// its next job even where the engine cannot stop mid-build (its late result is dropped).
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error(CANCELLED_MESSAGE));
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

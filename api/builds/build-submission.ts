@@ -39,7 +39,7 @@ export class BuildSubmission {
   // inference, profile against shapes; synchronous and cheap): a network that cannot build is
   // refused here rather than failing in a worker. Throws 4xx/503 errors.
   prepare(identity: NetworkIdentity, network: NetworkSpec, options: BuildRequestOptions, workers: WorkerRecord[]): PreparedBuild {
-    const target = routeBuild(workers, options.backend);
+    const target = routeBuild(workers, options.backend, options.precision);
     this.engine.validate(network, { precision: options.precision, profile: options.profile, backend: target.backend });
     return { id: buildId(identity.requestId(options), target.compatKey), options, target, queue: queueName('build', target.compatKey) };
   }

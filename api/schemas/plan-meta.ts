@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRECISIONS } from '../../shared/network/build-request.js';
 
 const tensorInfoSchema = z.object({
   name: z.string(),
@@ -19,7 +20,7 @@ export const planReportSchema = z
       batch: z.number().int().describe('the batch the outputs were compared at (the profile\'s min)'),
       relErr: z.number().describe('largest absolute difference over the largest reference magnitude (at least 1)'),
       maxAbsErr: z.number(),
-      tolerance: z.number().describe('fp32 1e-5, tf32 1e-3, fp16 and bf16 1e-2'),
+      tolerance: z.number().describe('fp32 1e-5, tf32 1e-3, fp16 and bf16 1e-2 (fp8 1e-1)'),
       pass: z.boolean(),
     }),
     ms: z.number().describe('how long the measurement took'),
@@ -34,7 +35,7 @@ export const planMetaSchema = z
     compatKey: z.string().describe('hardware and library versions the plan runs on'),
     formatVersion: z.number().int(),
     device: z.object({ name: z.string(), computeCapability: z.string().optional(), memoryBytes: z.number().optional() }),
-    precision: z.enum(['fp32', 'tf32', 'fp16', 'bf16']),
+    precision: z.enum(PRECISIONS),
     batch: z.object({ min: z.number().int(), opt: z.number().int(), max: z.number().int() }),
     inputs: z.array(tensorInfoSchema),
     outputs: z.array(tensorInfoSchema),

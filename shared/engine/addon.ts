@@ -19,6 +19,8 @@ const CALLER_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 
 
 export interface EngineError extends Error {
   code: EngineErrorCode;
+  // E_NETWORK over one of the build's options.limits: which one (a request too large, 413).
+  limit?: 'planBytes' | 'foldedBytes' | 'foldFlops';
 }
 
 // True for an error thrown or rejected by the addon (with `code`, that code only).

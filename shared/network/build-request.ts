@@ -9,7 +9,7 @@ import { contentHash, writeCanonical } from './content-hash.js';
 import { nameSchema, networkFromJson, networkSchema } from './schema.js';
 import { ValidationError, parseOrThrow } from './validation-error.js';
 
-export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16'] as const satisfies readonly Precision[];
+export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'] as const satisfies readonly Precision[];
 export const BACKENDS = ['cpu', 'cuda', 'tensorrt'] as const satisfies readonly BackendName[];
 export const BACKEND_CHOICES = ['auto', 'tensorrt', 'cuda', 'cpu'] as const;
 export type BackendChoice = 'auto' | BackendName;

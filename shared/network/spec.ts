@@ -3,7 +3,8 @@
 // folded into `inputs`. Graph semantics (defaults for omitted inputs/outputs, shape
 // inference, counts) are the native core's: it is the one place that checks them.
 
-export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16';
+// fp8: e4m3 FC weights with per-channel scales, fp16 activations; the cuda backend only.
+export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8';
 export type BackendName = 'cpu' | 'cuda' | 'tensorrt';
 export type ActivationKind = 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'leakyRelu';
 export type ElementWiseOp = 'sum' | 'prod' | 'sub' | 'max' | 'min';
@@ -80,12 +81,4 @@ export interface BuildOptions {
   // An earlier plan of the same program and backend: its autotuning choices are reused instead
   // of timed again, so the rebuild gives the same plan bytes (TensorRT's timing cache, per plan).
   reuseTacticsFrom?: Uint8Array;
-  // Winners known to the fleet for this device class (cuda): keys made by the addon (layer shape
-  // and kind, precision, batch bucket), consulted before timing.
-  timingCache?: TimingCacheEntry[];
-}
-
-export interface TimingCacheEntry {
-  key: string;
-  tactic: string;
 }

@@ -5,7 +5,7 @@
 // build timed. A winner written twice is the same kind of fact: the last write stands.
 import type { Redis } from 'ioredis';
 
-import type { TimingCacheEntry } from '../network/spec.js';
+import type { TimingCacheEntry } from '../engine/types.js';
 import { farmKeys } from './names.js';
 
 export class TimingCache {

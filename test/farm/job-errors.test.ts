@@ -26,8 +26,7 @@ async function loadedSeed() {
   return engine.loadEngine((await engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' })).plan);
 }
 
-// E_CANCELLED is a build stopped by its signal: the cancellation tests (test/farm/cancel.test.ts).
-const causes: Record<Exclude<EngineErrorCode, 'E_CANCELLED'>, () => Promise<unknown>> = {
+const causes: Record<EngineErrorCode, () => Promise<unknown>> = {
   E_NETWORK: () => engine.build({ ...seedFullyConnected(), outputs: ['x'] }, { precision: 'fp32', backend: 'cpu' }),
   E_INPUT: async () => {
     const e = await loadedSeed();
@@ -47,6 +46,7 @@ const causes: Record<Exclude<EngineErrorCode, 'E_CANCELLED'>, () => Promise<unkn
     e.dispose();
     return e.infer({ x: { shape: [1, 3, 4, 5], data: seedInput() } });
   },
+  E_CANCELLED: () => engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' }, undefined, { signal: AbortSignal.abort() }),
 };
 
 describe('job errors', () => {
