@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { SWEEP_QUEUE } from '../../shared/queue/names.js';
 import { failsInFp16, networkJson, precisionTrap, trapProfile } from '../helpers/precision-trap.js';
 import { farmForSuite } from './suite-farm.js';
 import type { TestFarm } from './test-farm.js';
@@ -98,6 +99,12 @@ describe('sweeps', () => {
     assert.equal(again.json().id, id);
     const second = await finished(id);
     assert.deepEqual(second.builds.map((b: { status: string }) => b.status), ['completed', 'failed', 'completed']);
+
+    // The flows' parents ran once their children had finished, failed ones included.
+    const parents = farm.app.farm.queue(SWEEP_QUEUE);
+    for (let i = 0; i < 200 && (await parents.getJobCountByTypes('waiting-children', 'wait', 'active')) > 0; i++) await sleep(25);
+    assert.equal(await parents.getJobCountByTypes('waiting-children', 'wait', 'active', 'failed'), 0);
+    assert.ok((await parents.getCompletedCount()) >= 3);
   });
 
   it('refuses a grid over 256 variants, a request with both forms, and an invalid variant, queueing nothing', async () => {
