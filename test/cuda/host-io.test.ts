@@ -10,7 +10,7 @@ import { engine, isEngineError } from '../../shared/engine/addon.js';
 import type { Engine, Tensor } from '../../shared/engine/types.js';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { randomData, seededRng } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 const cuda = engine.backends().find((b) => b.name === 'cuda');
 const noGpu = !cuda?.compiled ? 'skipped: built without CUDA' : !cuda.available ? `skipped: ${cuda.reason}` : undefined;

@@ -8,7 +8,7 @@ import { engine, isEngineError } from '../../shared/engine/addon.js';
 import type { Engine, Tensor } from '../../shared/engine/types.js';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { randomData, randomNetwork, seededRng } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 async function cpuEngine(network: NetworkSpec, profile?: Parameters<typeof engine.build>[1]['profile']): Promise<Engine> {
   const { plan } = await engine.build(network, { precision: 'fp32', backend: 'cpu', profile });
