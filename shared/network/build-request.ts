@@ -1,7 +1,7 @@
 // POST /v1/builds: the request body's schema, its normalized form, and its content id.
 import { z } from 'zod';
 import { onnxToNetwork } from '../onnx/import.js';
-import type { BackendName, NetworkSpec, Precision, ProfileRange } from './spec.js';
+import type { BackendName, HardwareCompatibility, NetworkSpec, Precision, ProfileRange, TensorrtBuildOptions } from './spec.js';
 import { decodeBase64 } from './base64.js';
 import { MAX_DIMS, MAX_ONNX_BYTES, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
 import { contentHash } from './content-hash.js';
@@ -11,12 +11,23 @@ import { ValidationError, parseOrThrow } from './validation-error.js';
 export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16'] as const satisfies readonly Precision[];
 export const BACKEND_CHOICES = ['auto', 'tensorrt', 'cuda', 'cpu'] as const;
 export type BackendChoice = 'auto' | BackendName;
+export const HARDWARE_COMPATIBILITY = ['none', 'ampere+', 'sameComputeCapability'] as const satisfies readonly HardwareCompatibility[];
 
 const profileShape = z.array(z.number().int().min(1).max(MAX_TENSOR_ELEMENTS)).min(1).max(MAX_DIMS);
 
 export const profileSchema = z
   .record(nameSchema, z.strictObject({ min: profileShape, opt: profileShape, max: profileShape }))
   .describe('per dynamic input: the full shapes of the smallest, typical and largest batch');
+
+export const tensorrtOptionsSchema = z
+  .strictObject({
+    versionCompatible: z.boolean().default(false).describe('kVERSION_COMPATIBLE: runs on this TensorRT release and later ones of its major'),
+    hardwareCompatibility: z
+      .enum(HARDWARE_COMPATIBILITY)
+      .default('none')
+      .describe('none: this GPU model; ampere+: every Ampere or newer GPU; sameComputeCapability: GPUs of the same SM'),
+  })
+  .describe('tensorrt only (backend "tensorrt"): portable engines, at some cost in speed; the plan\'s compatKey says where it runs');
 
 export const buildRequestSchema = z
   .strictObject({
@@ -25,8 +36,12 @@ export const buildRequestSchema = z
     precision: z.enum(PRECISIONS).default('fp32'),
     profile: profileSchema.optional(),
     backend: z.enum(BACKEND_CHOICES).default('auto'),
+    tensorrt: tensorrtOptionsSchema.optional(),
   })
   .superRefine((request, ctx) => {
+    if (request.tensorrt !== undefined && request.backend !== 'tensorrt') {
+      ctx.addIssue({ code: 'custom', path: ['tensorrt'], message: 'tensorrt options need "backend": "tensorrt"' });
+    }
     if ((request.network === undefined) === (request.onnx === undefined)) {
       ctx.addIssue({ code: 'custom', path: [], message: 'give exactly one of "network" or "onnx"' });
     }
@@ -46,6 +61,7 @@ export interface BuildRequestOptions {
   precision: Precision;
   profile?: Record<string, ProfileRange>;
   backend: BackendChoice;
+  tensorrt?: TensorrtBuildOptions;
 }
 
 // What a build request asks for, whichever form it came in: the id is computed from this.
@@ -67,6 +83,11 @@ export function normalizeBuildRequest(request: BuildRequest): NormalizedBuildReq
   }
   const options: BuildRequestOptions = { precision: request.precision, backend: request.backend };
   if (request.profile) options.profile = request.profile;
+  // Only what differs from the defaults, so that spelling a default out keeps the id.
+  const tensorrt: TensorrtBuildOptions = {};
+  if (request.tensorrt?.versionCompatible) tensorrt.versionCompatible = true;
+  if (request.tensorrt && request.tensorrt.hardwareCompatibility !== 'none') tensorrt.hardwareCompatibility = request.tensorrt.hardwareCompatibility;
+  if (Object.keys(tensorrt).length > 0) options.tensorrt = tensorrt;
   return { network, options };
 }
 

@@ -1,5 +1,5 @@
 // The addon's exports (shared/engine/types.ts EngineAddon): backends, validate, build,
-// inspectPlan, loadEngine.
+// inspectPlan, tensorrtEngine, loadEngine.
 #include <napi.h>
 
 #include "build_worker.h"
@@ -11,6 +11,7 @@
 #include "js_read.h"
 #include "load_worker.h"
 #include "plan_info.h"
+#include "tensorrt/tactics_blob.h"
 
 namespace trtfarm::addon {
 
@@ -80,6 +81,16 @@ Napi::Value InspectPlan(const Napi::CallbackInfo& info) {
   });
 }
 
+// Synchronous like inspectPlan: a parse and a copy, no device work.
+Napi::Value TensorrtEngine(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return withEngineErrors(env, [&]() -> Napi::Value {
+    const std::vector<uint8_t> bytes = JsReader{ErrorCode::Plan}.bytes(info[0], "plan");
+    const std::vector<uint8_t> engine = tensorrt::engineOf(parsePlan(bytes.data(), bytes.size()));
+    return Napi::Buffer<uint8_t>::Copy(env, engine.data(), engine.size());
+  });
+}
+
 Napi::Value LoadEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
@@ -104,6 +115,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("validate", Napi::Function::New<Validate>(env, "validate"));
   exports.Set("build", Napi::Function::New<Build>(env, "build"));
   exports.Set("inspectPlan", Napi::Function::New<InspectPlan>(env, "inspectPlan"));
+  exports.Set("tensorrtEngine", Napi::Function::New<TensorrtEngine>(env, "tensorrtEngine"));
   exports.Set("loadEngine", Napi::Function::New<LoadEngine>(env, "loadEngine"));
   return exports;
 }

@@ -5,6 +5,29 @@
 
 namespace trtfarm::addon {
 
+namespace {
+
+TensorrtOptions tensorrtOptionsFromJs(const JsReader& read, const Napi::Value& value) {
+  const Napi::Object o = read.object(value, "options.tensorrt");
+  TensorrtOptions options;
+  if (!o.Get("versionCompatible").IsUndefined())
+    options.versionCompatible = read.boolean(o.Get("versionCompatible"), "options.tensorrt.versionCompatible");
+  if (!o.Get("hardwareCompatibility").IsUndefined()) {
+    static const std::map<std::string, HardwareCompatibility> kLevels = {
+        {"none", HardwareCompatibility::None},
+        {"ampere+", HardwareCompatibility::AmperePlus},
+        {"sameComputeCapability", HardwareCompatibility::SameComputeCapability}};
+    const std::string level = read.string(o.Get("hardwareCompatibility"), "options.tensorrt.hardwareCompatibility");
+    const auto found = kLevels.find(level);
+    if (found == kLevels.end())
+      read.fail("options.tensorrt.hardwareCompatibility '" + level + "' is not one of: none, ampere+, sameComputeCapability");
+    options.hardware = found->second;
+  }
+  return options;
+}
+
+}  // namespace
+
 BuildConfig buildConfigFromJs(const Napi::Value& value) {
   const JsReader read{ErrorCode::Network};
   const Napi::Object o = read.object(value, "options");
@@ -32,6 +55,7 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
                               read.dims(range.Get("max"), what + ": max")};
     }
   }
+  if (!o.Get("tensorrt").IsUndefined()) config.tensorrt = tensorrtOptionsFromJs(read, o.Get("tensorrt"));
   return config;
 }
 

@@ -77,6 +77,14 @@ struct BatchRange {
   int64_t min = 1, opt = 1, max = 1;
 };
 
+// tensorrt only: engines that run beyond the building GPU and library (TensorRT's hardware
+// compatibility level and kVERSION_COMPATIBLE). Such plans carry a wider compatKey.
+enum class HardwareCompatibility { None, AmperePlus, SameComputeCapability };
+struct TensorrtOptions {
+  bool versionCompatible = false;
+  HardwareCompatibility hardware = HardwareCompatibility::None;
+};
+
 struct BuildConfig {
   Precision precision = Precision::FP32;
   // Per dynamic input: full shapes min/opt/max (only dim 0 may differ from the declared shape).
@@ -86,6 +94,7 @@ struct BuildConfig {
   // Tactics of an earlier build of the same program (a timing cache): a backend that autotunes
   // reuses them instead of timing again, so that the rebuild gives the same plan bytes.
   std::vector<uint8_t> reuseTactics;
+  TensorrtOptions tensorrt;
 };
 
 }  // namespace trtfarm
