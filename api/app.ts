@@ -13,6 +13,7 @@ import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
+import { tensorrtExportRoutes } from './routes/tensorrt-export.js';
 import { v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
@@ -48,6 +49,7 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   await installDocs(app);
   await app.register(buildRoutes, { engine });
   await app.register(planRoutes);
+  await app.register(tensorrtExportRoutes, { engine });
   await app.register(inferRoutes);
   await app.register(v2Routes);
   await app.register(workerRoutes);
