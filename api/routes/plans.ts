@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { HttpError } from '../http-error.js';
 import { errorSchema, planParamsSchema } from '../schemas/common.js';
-import { planMetaSchema } from '../schemas/plan-meta.js';
+import { planMetaSchema } from '../../shared/store/plan-meta.js';
 
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   const { farm } = app;
