@@ -87,6 +87,13 @@ describe('GET /v1/plans/:id/tensorrt', () => {
     assert.match(config.body, /^platform: "tensorrt_plan"$/m);
   });
 
+  it('is in the OpenAPI document with its file and name parameters', async () => {
+    const route = (await farm.get('/docs/json')).json().paths['/v1/plans/{planId}/tensorrt'];
+    assert.ok(route?.get, 'GET /v1/plans/{planId}/tensorrt missing from the OpenAPI document');
+    const names = route.get.parameters.map((parameter: { name: string }) => parameter.name);
+    for (const name of ['planId', 'file', 'name']) assert.ok(names.includes(name), `parameter ${name} missing`);
+  });
+
   it('refuses tensorrt build options for another backend with 400', async () => {
     const answer = await farm.post('/v1/builds', { ...seedFullyConnected, tensorrt: { hardwareCompatibility: 'ampere+' } });
     assert.equal(answer.statusCode, 400, answer.body);
