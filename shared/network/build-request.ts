@@ -21,7 +21,7 @@ export const profileSchema = z
 
 export const tensorrtOptionsSchema = z
   .strictObject({
-    versionCompatible: z.boolean().default(false).describe('kVERSION_COMPATIBLE: runs on this TensorRT release and later ones of its major'),
+    versionCompatible: z.boolean().default(false).describe('kVERSION_COMPATIBLE: runs on this TensorRT release and later ones (at least within its major)'),
     hardwareCompatibility: z
       .enum(HARDWARE_COMPATIBILITY)
       .default('none')

@@ -75,7 +75,7 @@ export interface ProfileRange {
 export type HardwareCompatibility = 'none' | 'ampere+' | 'sameComputeCapability';
 
 // tensorrt only: engines that run beyond the building GPU (hardwareCompatibility) or TensorRT
-// release (versionCompatible, on this one and later ones of its major). Both widen the plan's
+// release (versionCompatible: on this one and later ones, at least within its major). Both widen the plan's
 // compatKey (sm_80+, trt10.16.0+) and cost speed.
 export interface TensorrtBuildOptions {
   versionCompatible?: boolean;

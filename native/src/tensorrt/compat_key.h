@@ -1,7 +1,7 @@
 // The compatKey of tensorrt plans: "tensorrt:<gpu>:trt<version>:cuda<version>". By default an
 // engine runs only on the SM it was built for ("sm_86") and with the exact TensorRT release;
 // a hardware-compatible one on every Ampere or newer GPU ("sm_80+"), a version-compatible one
-// on this release and later ones of its major ("trt10.16.0+"). Needs no TensorRT: pure text.
+// on this release and later ones, at least within its major ("trt10.16.0+"). Needs no TensorRT: pure text.
 #pragma once
 
 #include <string>

@@ -40,10 +40,10 @@ nvinfer1::HardwareCompatibilityLevel hardwareLevelOf(HardwareCompatibility level
   return nvinfer1::HardwareCompatibilityLevel::kNONE;
 }
 
-// getInferLibVersion() of the library actually loaded, which may differ from the headers.
+// The library actually loaded, which may differ from the headers.
 std::string tensorrtVersion() {
-  const int32_t v = ::getInferLibVersion();  // major * 10000 + minor * 100 + patch
-  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+  return std::to_string(::getInferLibMajorVersion()) + "." + std::to_string(::getInferLibMinorVersion()) + "." +
+         std::to_string(::getInferLibPatchVersion());
 }
 
 std::string cudaVersion() {
@@ -192,7 +192,7 @@ BackendStatus status() {
     status.version = "tensorrt " + tensorrtVersion() + " (headers " + std::to_string(NV_TENSORRT_MAJOR) + "." +
                      std::to_string(NV_TENSORRT_MINOR) + "." + std::to_string(NV_TENSORRT_PATCH) + "), cuda " +
                      cudaVersion();
-    if (::getInferLibVersion() / 10000 != NV_TENSORRT_MAJOR) {
+    if (::getInferLibMajorVersion() != NV_TENSORRT_MAJOR) {
       status.reason = "TensorRT library " + tensorrtVersion() + " does not match the headers it was built with";
       return status;
     }
