@@ -33,7 +33,7 @@ export async function modelEntry(farm: FarmServices, engine: EngineAddon, planId
   }
   const plan = await farm.store.get(planId);
   if (!plan) throw new HttpError(404, `no plan ${planId}`);
-  return { name, config: tritonConfig(name, meta), engine: engine.tensorrtEngine(plan), createdAt: new Date(meta.createdAt) };
+  return { name, config: tritonConfig(name, meta), engine: await engine.tensorrtEngine(plan), createdAt: new Date(meta.createdAt) };
 }
 
 export function modelArchive(entry: ModelEntry): Buffer {

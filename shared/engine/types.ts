@@ -66,7 +66,7 @@ export interface EngineAddon {
   // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name.
   build(network: NetworkSpec, options: BuildOptions, onProgress?: (fraction: number, stage: string) => void): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
-  // The bare TensorRT engine inside a tensorrt plan (E_PLAN for a plan of another backend).
-  tensorrtEngine(plan: Uint8Array): Buffer;
+  // Off the JS thread: the bare TensorRT engine inside a tensorrt plan (E_PLAN for a plan of another backend).
+  tensorrtEngine(plan: Uint8Array): Promise<Buffer>;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

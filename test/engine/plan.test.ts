@@ -120,15 +120,15 @@ test('a plan from another machine or backend is refused with E_COMPAT saying wha
 
 test("tensorrtEngine gives a tensorrt plan's bare engine and refuses other plans with E_PLAN naming the backend", async () => {
   const { plan } = await engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' });
-  assert.throws(
-    () => engine.tensorrtEngine(plan),
+  await assert.rejects(
+    engine.tensorrtEngine(plan),
     (err: unknown) => isEngineError(err, 'E_PLAN') && /built by the cpu backend: only tensorrt plans hold a TensorRT engine/.test(err.message),
   );
   const fake = tensorrtPlanFrom(plan, 'tensorrt:sm_90:trt11.1.0:cuda13.0');
-  assert.deepEqual(engine.tensorrtEngine(fake.plan), fake.engine);
+  assert.deepEqual(await engine.tensorrtEngine(fake.plan), fake.engine);
   // Labelled tensorrt, but its tactics are a cpu plan's: no engine inside.
-  assert.throws(
-    () => engine.tensorrtEngine(rewriteHeader(plan, { backend: 'tensorrt' })),
+  await assert.rejects(
+    engine.tensorrtEngine(rewriteHeader(plan, { backend: 'tensorrt' })),
     (err: unknown) => isEngineError(err, 'E_PLAN') && /tensorrt plan: truncated header/.test(err.message),
   );
 });

@@ -11,7 +11,7 @@
 #include "js_read.h"
 #include "load_worker.h"
 #include "plan_info.h"
-#include "tensorrt/tactics_blob.h"
+#include "tensorrt_engine_worker.h"
 
 namespace trtfarm::addon {
 
@@ -81,13 +81,13 @@ Napi::Value InspectPlan(const Napi::CallbackInfo& info) {
   });
 }
 
-// Synchronous like inspectPlan: a parse and a copy, no device work.
 Napi::Value TensorrtEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
-    const std::vector<uint8_t> bytes = JsReader{ErrorCode::Plan}.bytes(info[0], "plan");
-    const std::vector<uint8_t> engine = tensorrt::engineOf(parsePlan(bytes.data(), bytes.size()));
-    return Napi::Buffer<uint8_t>::Copy(env, engine.data(), engine.size());
+    auto* worker = new TensorrtEngineWorker(env, JsReader{ErrorCode::Plan}.bytes(info[0], "plan"));
+    const Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
   });
 }
 
