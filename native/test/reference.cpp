@@ -21,6 +21,12 @@ Dims concrete(Dims d, int64_t batch) {
 }
 
 double widened(const Weights& w, size_t i) {
+  if (w.dtype == DType::F8E4M3) {  // the matrix, then one fp32 scale per row
+    const size_t count = static_cast<size_t>(w.shape.at(0) * w.shape.at(1));
+    float scale;
+    std::memcpy(&scale, w.bytes.data() + count + (i / w.shape[1]) * 4, 4);
+    return static_cast<double>(e4m3ToFloat(w.bytes[i])) * scale;
+  }
   if (w.dtype == DType::F32) {
     float f;
     std::memcpy(&f, w.bytes.data() + 4 * i, 4);
