@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { FarmServices } from './farm-services.js';
+import { InferenceService } from './infer/inference-jobs.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
 import { installJsonBody } from './plugins/json-body.js';
@@ -13,12 +14,13 @@ import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
-import { v2Routes } from './routes/v2.js';
+import { installV2ErrorBodies, v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     farm: FarmServices;
+    inference: InferenceService;
   }
 }
 
@@ -37,12 +39,14 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
   installJsonBody(app);
+  installV2ErrorBodies(app);
 
   const farm = new FarmServices(config);
   // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).
   farm.redis.on('error', (error: Error) => app.log.warn({ err: error.message }, 'redis connection error'));
   await farm.open();
   app.decorate('farm', farm);
+  app.decorate('inference', new InferenceService(farm, config));
   app.addHook('onClose', () => farm.close());
 
   await installDocs(app);

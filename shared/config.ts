@@ -28,6 +28,10 @@ const EnvSchema = z.object({
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
   TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
+  // Dynamic batching (api/infer/request-batcher.ts, worker/row-stacker.ts): how long the API
+  // holds a plan's first waiting request for others to join its job (0: only what is waiting).
+  TRTFARM_BATCHING: z.enum(['on', 'off']).default('on'),
+  TRTFARM_BATCH_DELAY_US: z.coerce.number().int().min(0).max(1_000_000).default(100),
   // Read by the C++ cpu backend itself (native/src/cpu/thread_pool.cpp), which would quietly
   // use every core instead of a value it cannot take: checked here so that it fails at start.
   TRTFARM_CPU_THREADS: positiveInt.max(1024).optional(),
@@ -53,6 +57,8 @@ export type FarmConfig = {
   engineCacheBytes: number;
   inferConcurrency: number;
   heartbeatMs: number;
+  batching: boolean;
+  batchDelayUs: number;
   lockMs: number;
   stalledCheckMs: number;
   testBuildDelayMs: number;
@@ -78,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     engineCacheBytes: e.TRTFARM_ENGINE_CACHE_BYTES,
     inferConcurrency: e.TRTFARM_INFER_CONCURRENCY,
     heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
+    batching: e.TRTFARM_BATCHING === 'on',
+    batchDelayUs: e.TRTFARM_BATCH_DELAY_US,
     lockMs: e.TRTFARM_LOCK_MS,
     stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,

@@ -9,7 +9,7 @@ import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { BuildIndex } from '../shared/queue/build-index.js';
 import { BuildInputStore } from '../shared/queue/build-input-store.js';
-import { queueName } from '../shared/queue/names.js';
+import { farmKeys, queueName } from '../shared/queue/names.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
 import { buildProcessor } from './build-processor.js';
@@ -52,7 +52,7 @@ export class FarmWorker {
     const index = new BuildIndex(redis, config.queuePrefix);
     const inputs = new BuildInputStore(redis, config.queuePrefix);
     const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs });
-    const infer = inferProcessor(engines, id);
+    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching });
     const workers: Worker[] = [];
     const queues: string[] = [];
     for (const served of binding.serves) {
@@ -64,7 +64,10 @@ export class FarmWorker {
       // to be taken over, and its successor needs the input. (A completed build is never run again.)
       builds.on('completed', (job) => inputs.delete(job.id!).catch((error) => log.warn({ job: job.id, err: error.message }, 'build input not deleted')));
       workers.push(builds);
-      workers.push(new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency }));
+      const inferences = new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency });
+      // As for builds: the inputs stay until the job is completed, for a worker that takes it over.
+      inferences.on('completed', (job) => void redis.del(farmKeys.inferInputs(config.queuePrefix, job.id!)).catch(() => undefined));
+      workers.push(inferences);
       queues.push(buildQueue, inferQueue);
     }
     for (const worker of workers) {

@@ -21,4 +21,7 @@ export const farmKeys = {
   workerSet: (prefix: string) => `${prefix}:workers`,
   worker: (prefix: string, id: string) => `${prefix}:workers:${id}`,
   build: (prefix: string, buildId: string) => `${prefix}:builds:${buildId}`,
+  // An inference job's tensors, beside the job (shared/queue/wire-tensor.ts's layout).
+  inferInputs: (prefix: string, jobId: string) => `${prefix}:infer-inputs:${jobId}`,
+  inferOutputs: (prefix: string, jobId: string) => `${prefix}:infer-outputs:${jobId}`,
 };

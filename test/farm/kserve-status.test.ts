@@ -15,7 +15,7 @@ describe('KServe v2 status routes', () => {
   it('GET /v2 answers the server metadata', async () => {
     const answer = await farm.get('/v2');
     assert.equal(answer.statusCode, 200, answer.body);
-    assert.deepEqual(answer.json(), { name: 'trtfarm', version: '0.1.0', extensions: [] });
+    assert.deepEqual(answer.json(), { name: 'trtfarm', version: '0.1.0', extensions: ['binary_tensor_data', 'statistics'] });
   });
 
   it('GET /v2/health/live and /healthz answer 200 with no worker alive', async () => {
@@ -44,10 +44,10 @@ describe('KServe v2 status routes', () => {
       notReady = await farm.get(`/v2/models/${plan}/ready`);
     }
     assert.equal(notReady.statusCode, 503, notReady.body);
-    assert.equal(notReady.json().message, `no live worker can run plan ${plan}`);
+    assert.deepEqual(notReady.json(), { error: `no live worker can run plan ${plan}` });
 
     const unknown = await farm.get(`/v2/models/${'ab'.repeat(32)}/ready`);
     assert.equal(unknown.statusCode, 404, unknown.body);
-    assert.match(unknown.json().message, /^no model \(plan\) /);
+    assert.match(unknown.json().error, /^no model \(plan\) /);
   });
 });
