@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   // Test-only: every build sleeps this long before it starts, so that tests can kill a
   // worker in the middle of one. Never set in production.
   TRTFARM_TEST_BUILD_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  // Test-only, the same for inference jobs (to kill a worker in the middle of a batch).
+  TRTFARM_TEST_INFER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -62,6 +64,7 @@ export type FarmConfig = {
   lockMs: number;
   stalledCheckMs: number;
   testBuildDelayMs: number;
+  testInferDelayMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
 
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     lockMs: e.TRTFARM_LOCK_MS,
     stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
+    testInferDelayMs: e.TRTFARM_TEST_INFER_DELAY_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -52,7 +52,7 @@ export class FarmWorker {
     const index = new BuildIndex(redis, config.queuePrefix);
     const inputs = new BuildInputStore(redis, config.queuePrefix);
     const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs });
-    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching });
+    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching, testDelayMs: config.testInferDelayMs });
     const workers: Worker[] = [];
     const queues: string[] = [];
     for (const served of binding.serves) {

@@ -5,6 +5,7 @@
 // again: the value is the same, and the job completes, and so is answered, once.
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { inferJobOptions, type InferItemResult, type InferJobData, type InferJobResult } from '../shared/queue/jobs.js';
 import { farmKeys } from '../shared/queue/names.js';
@@ -19,9 +20,10 @@ export interface InferProcessorOptions {
   prefix: string;
   workerId: string;
   stacking: boolean;
+  testDelayMs: number;
 }
 
-export function inferProcessor({ engines, redis, prefix, workerId, stacking }: InferProcessorOptions) {
+export function inferProcessor({ engines, redis, prefix, workerId, stacking, testDelayMs }: InferProcessorOptions) {
   const stackers = new Map<string, RowStacker>();
   const stackerFor = (plan: string) => {
     let stacker = stackers.get(plan);
@@ -33,6 +35,7 @@ export function inferProcessor({ engines, redis, prefix, workerId, stacking }: I
       const stored = await redis.getBuffer(farmKeys.inferInputs(prefix, job.id!));
       if (!stored) throw new Error(`inference ${job.id}: its inputs are gone (expired)`);
       const requests = decodeTensorSets(stored);
+      if (testDelayMs > 0) await sleep(testDelayMs);
       const stacker = stackerFor(job.data.plan);
       const outcomes = await engines.use(job.data.plan, (engine) => Promise.all(requests.map((inputs) => stacker.run(engine, inputs))));
       const outputs: TensorSet[] = [];
