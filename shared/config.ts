@@ -28,10 +28,11 @@ const EnvSchema = z.object({
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
   TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
-  // Dynamic batching (api/infer/request-batcher.ts, worker/row-stacker.ts): how long the API
-  // holds a plan's first waiting request for others to join its job (0: only what is waiting).
+  // Dynamic batching (api/infer/request-batcher.ts, worker/row-stacker.ts): the longest the API
+  // holds a plan's request, while its jobs in flight are at their limit, for others to join
+  // its job (0: only what is already waiting).
   TRTFARM_BATCHING: z.enum(['on', 'off']).default('on'),
-  TRTFARM_BATCH_DELAY_US: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  TRTFARM_BATCH_DELAY_US: z.coerce.number().int().min(0).max(1_000_000).default(500),
   // Read by the C++ cpu backend itself (native/src/cpu/thread_pool.cpp), which would quietly
   // use every core instead of a value it cannot take: checked here so that it fails at start.
   TRTFARM_CPU_THREADS: positiveInt.max(1024).optional(),
