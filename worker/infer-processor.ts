@@ -32,17 +32,18 @@ export function inferProcessor({ engines, redis, prefix, workerId, stacking, tes
   };
   return (job: Job<InferJobData, InferJobResult>): Promise<InferJobResult> =>
     classifyFailure(async () => {
+      const started = performance.now();
       const stored = await redis.getBuffer(farmKeys.inferInputs(prefix, job.id!));
       if (!stored) throw new Error(`inference ${job.id}: its inputs are gone (expired)`);
       const requests = decodeTensorSets(stored);
       if (testDelayMs > 0) await sleep(testDelayMs);
       const stacker = stackerFor(job.data.plan);
-      const outcomes = await engines.use(job.data.plan, (engine) => Promise.all(requests.map((inputs) => stacker.run(engine, inputs))));
+      const outcomes = await engines.use(job.data.plan, (engine) => Promise.all(requests.map((inputs) => stacker.run(engine, inputs, started))));
       const outputs: TensorSet[] = [];
       const items: InferItemResult[] = outcomes.map((outcome) => {
         outputs.push('outputs' in outcome ? outcome.outputs : {});
-        const { computeUs, batch, rows } = outcome;
-        return 'error' in outcome ? { error: outcome.error, computeUs, batch, rows } : { computeUs, batch, rows };
+        const { queueUs, computeUs, batch, rows } = outcome;
+        return 'error' in outcome ? { error: outcome.error, queueUs, computeUs, batch, rows } : { queueUs, computeUs, batch, rows };
       });
       await redis.set(farmKeys.inferOutputs(prefix, job.id!), encodeTensorSets(outputs), 'EX', inferJobOptions.removeOnComplete.age);
       return { worker: workerId, items };

@@ -11,11 +11,17 @@ import { isCallerError } from '../shared/engine/addon.js';
 import type { Engine, Tensor } from '../shared/engine/types.js';
 import type { TensorSet } from '../shared/queue/wire-tensor.js';
 
-export type StackedOutcome =
-  | { outputs: TensorSet; computeUs: number; batch: number; rows: number }
-  | { error: string; computeUs: number; batch: number; rows: number };
+// queueUs: from `since` (the caller's start: the job's) to the start of the engine call.
+interface CallFigures {
+  queueUs: number;
+  computeUs: number;
+  batch: number;
+  rows: number;
+}
+export type StackedOutcome = ({ outputs: TensorSet } | { error: string }) & CallFigures;
 
 interface Waiting {
+  since: number;
   inputs: TensorSet;
   rows: number;
   engine: Engine;
@@ -37,9 +43,9 @@ export class RowStacker {
     this.maxInFlight = stacking ? CALLS_IN_FLIGHT : Infinity;
   }
 
-  run(engine: Engine, inputs: TensorSet): Promise<StackedOutcome> {
+  run(engine: Engine, inputs: TensorSet, since = performance.now()): Promise<StackedOutcome> {
     return new Promise((done, fail) => {
-      this.waiting.push({ engine, inputs, rows: rowsOf(engine, inputs), done, fail });
+      this.waiting.push({ since, engine, inputs, rows: rowsOf(engine, inputs), done, fail });
       // Requests of jobs that arrive in the same turn of the event loop join the same call.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -81,24 +87,28 @@ export class RowStacker {
     const engine = group[0].engine;
     const rows = group.reduce((sum, item) => sum + item.rows, 0);
     const started = performance.now();
+    const figures = (item: Waiting): CallFigures => ({
+      queueUs: (started - item.since) * 1000,
+      computeUs: (performance.now() - started) * 1000,
+      batch: rows,
+      rows: item.rows,
+    });
     try {
       const outputs = await engine.infer(group.length === 1 ? group[0].inputs : stack(group));
-      const computeUs = (performance.now() - started) * 1000;
       if (group.length === 1) {
-        group[0].done({ outputs, computeUs, batch: rows, rows });
+        group[0].done({ outputs, ...figures(group[0]) });
         return;
       }
       let row = 0;
       for (const item of group) {
-        item.done({ outputs: sliceRows(outputs, row, item.rows, rows), computeUs, batch: rows, rows: item.rows });
+        item.done({ outputs: sliceRows(outputs, row, item.rows, rows), ...figures(item) });
         row += item.rows;
       }
     } catch (error) {
-      const computeUs = (performance.now() - started) * 1000;
       if (!isCallerError(error)) {
         for (const item of group) item.fail(error);
       } else if (group.length === 1) {
-        group[0].done({ error: (error as Error).message, computeUs, batch: rows, rows });
+        group[0].done({ error: (error as Error).message, ...figures(group[0]) });
       } else {
         // Which one is at fault: each again, alone.
         await Promise.all(group.map((item) => this.execute([item])));

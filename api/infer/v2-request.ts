@@ -123,7 +123,13 @@ function fromBytes(bytes: Buffer, datatype: V2Datatype, count: number, where: st
 
 // JSON numbers are taken as the values they are, whatever the datatype says.
 function fromJson(data: unknown[], count: number, where: string): Float32Array {
-  const flat = data.flat(Infinity) as number[];
+  const flat = data.some(Array.isArray) ? data.flat(Infinity) : data;
   if (flat.length !== count) throw new ValidationError(`${where}: shape needs ${count} values, data has ${flat.length}`);
-  return Float32Array.from(flat);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const value = flat[i];
+    if (typeof value !== 'number') throw new ValidationError(`${where}.data: element ${i} (flattened) is ${JSON.stringify(value)}, not a number`);
+    values[i] = value;
+  }
+  return values;
 }

@@ -24,6 +24,7 @@ export interface InferJobData {
 
 export interface InferItemResult {
   error?: string; // the caller's fault (E_INPUT…): this item failed, the others did not
+  queueUs: number; // in the worker: from taking the job to the start of this item's engine call
   computeUs: number; // the engine call this item ran in
   batch: number; // rows of that engine call (the executed batch)
   rows: number; // this item's rows

@@ -147,6 +147,7 @@ describe('KServe v2 binary tensor data, versions, datatypes', () => {
       ['unknown route', () => farm.get(`/v2/models/${plan}/nothing`), 404, /^no route GET/],
       ['binary data shorter than binary_data_size', () => farm.app.inject({ method: 'POST', url: `/v2/models/${plan}/infer`, headers: { 'inference-header-content-length': String(headerLength) }, payload: body }), 400, /binary_data_size: 240 bytes, but only 200 bytes/],
       ['a header length past the body', () => farm.app.inject({ method: 'POST', url: `/v2/models/${plan}/infer`, headers: { 'inference-header-content-length': '99999' }, payload: body }), 400, /Inference-Header-Content-Length/],
+      ['a string in nested data', () => farm.post(`/v2/models/${plan}/infer`, { inputs: [{ name: 'x', shape: [1, 3, 4, 5], datatype: 'FP32', data: [[1, 2, 3, 'x'], ...Array(56).fill([0])] }] }), 400, /data: element 3 \(flattened\) is "x", not a number/],
       ['not JSON', () => farm.app.inject({ method: 'POST', url: `/v2/models/${plan}/infer`, payload: 'not json' }), 400, /^body: not a JSON inference request/],
     ];
     for (const [name, send, status, message] of cases) {
