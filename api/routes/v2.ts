@@ -1,7 +1,7 @@
 // KServe v2 / Triton: a model is a plan (resolveModel), with the one version "1". Every route
 // answers also under /versions/1; errors on /v2 are the protocol's { "error": "<message>" }.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { validatorCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import type { PlanMeta } from '../../shared/store/plan-meta.js';
@@ -11,7 +11,7 @@ import type { ModelCounters } from '../infer/inference-stats.js';
 import { resolveModel } from '../infer/resolve-model.js';
 import { writeV2Answer } from '../infer/v2-answer.js';
 import { parseV2Request } from '../infer/v2-request.js';
-import { v2InferResponseSchema, v2ModelMetadataSchema, v2ModelStatsSchema } from '../schemas/v2.js';
+import { v2InferRequestSchema, v2InferResponseSchema, v2ModelMetadataSchema, v2ModelStatsSchema } from '../schemas/v2.js';
 
 const VERSION = '1';
 // Loose: the error handler's answer passes through it whole, and installV2ErrorBodies reshapes it.
@@ -81,8 +81,12 @@ export const v2Routes: FastifyPluginAsyncZod = async (app) => {
           schema: {
             summary: 'KServe v2 inference, synchronous: JSON or the binary tensor data extension; FP32, FP16, BF16',
             params: url.includes(':version') ? versionParams : modelParams,
+            // For the OpenAPI document: the body is bytes, checked by parseV2Request (the
+            // binary extension puts raw tensor bytes after this JSON).
+            body: v2InferRequestSchema,
             response: { 200: v2InferResponseSchema, ...errors },
           },
+          validatorCompiler: (route) => (route.httpPart === 'body' ? (body: unknown) => ({ value: body }) : validatorCompiler(route as unknown as Parameters<typeof validatorCompiler>[0])),
         },
         (request, reply) => infer(farm, inference, request, reply),
       );

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { loadConfig } from '../../shared/config.js';
 import { engine } from '../../shared/engine/addon.js';
 import type { Engine, Tensor } from '../../shared/engine/types.js';
 import { RowStacker } from '../../worker/row-stacker.js';
@@ -156,5 +157,21 @@ describe('the worker\'s row stacker', () => {
       assert.deepEqual(Float32Array.from(outcome.outputs.y.data), expected.y.data);
     }
     assert.ok(outcomes.some((outcome) => 'outputs' in outcome && outcome.batch > outcome.rows), 'some requests ran stacked');
+  });
+});
+
+describe('batching settings', () => {
+  for (const [name, value] of [['TRTFARM_BATCH_DELAY_US', '-1'], ['TRTFARM_BATCH_DELAY_US', '1.5'], ['TRTFARM_BATCH_DELAY_US', '1000001'], ['TRTFARM_BATCHING', 'yes']]) {
+    it(`refuses ${name}=${value}, naming it`, () => {
+      assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^Error: invalid configuration: ${name}: `));
+    });
+  }
+
+  it('defaults to batching on with a delay under a millisecond; 0 and off are accepted', () => {
+    const config = loadConfig({});
+    assert.equal(config.batching, true);
+    assert.ok(config.batchDelayUs > 0 && config.batchDelayUs < 1000);
+    assert.equal(loadConfig({ TRTFARM_BATCH_DELAY_US: '0' }).batchDelayUs, 0);
+    assert.equal(loadConfig({ TRTFARM_BATCHING: 'off' }).batching, false);
   });
 });
