@@ -146,7 +146,8 @@ export class InferenceService {
       const ns = Number(now - item.arrivedNs);
       const result = answer.state === 'completed' ? answer.result.items[index] : undefined;
       if (result && !result.error) this.stats.recordSuccess(model, ns, result);
-      else this.stats.recordFailure(model, ns, 'BACKEND');
+      // A request the engine refused as the caller's fault is an invalid request, as those the API refuses.
+      else this.stats.recordFailure(model, ns, result?.error ? 'REJECTED' : 'BACKEND');
     });
   }
 }

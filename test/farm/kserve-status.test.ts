@@ -27,6 +27,12 @@ describe('KServe v2 status routes', () => {
     }
   });
 
+  it('GET /v2/health/ready answers 503 as { error } with no worker alive', async () => {
+    const answer = await farm.get('/v2/health/ready');
+    assert.equal(answer.statusCode, 503, answer.body);
+    assert.deepEqual(answer.json(), { error: 'no worker is alive' });
+  });
+
   it('GET /v2/models/:id/ready is 200 while a worker can run the plan, 503 once none can, 404 for an unknown plan', async () => {
     const worker = await farm.startWorker();
     const plan = (await farm.build(seedFullyConnected)).plan.id;
