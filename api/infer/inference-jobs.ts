@@ -55,7 +55,8 @@ export class InferenceService {
     if (waitMs === 0) return { id, status: 'queued' };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<JobAnswer>((resolve) => (timer = setTimeout(() => resolve({ state: 'unfinished' }), waitMs)));
-    const answer = await Promise.race([this.answers.get(jobId)!, timeout]);
+    // (Gone from the map only once the job's answer settled: then the job's state tells.)
+    const answer = await Promise.race([this.answers.get(jobId) ?? Promise.resolve<JobAnswer>({ state: 'unfinished' }), timeout]);
     clearTimeout(timer);
     if (answer.state === 'unfinished') return (await this.find(id)) ?? { id, status: 'queued' };
     return itemResult(id, answer, index);
@@ -93,11 +94,11 @@ export class InferenceService {
   private batcherFor(meta: PlanMeta): RequestBatcher {
     let batcher = this.batchers.get(meta.id);
     if (!batcher) {
+      const send = (items: Batched[]) => this.sendJob(meta, items);
       const dynamic = meta.inputs.every((input) => input.shape[0] === -1);
-      const maxRows = !this.config.batching ? 1 : dynamic ? meta.batch.max : MAX_STATIC_ITEMS;
       batcher = this.config.batching
-        ? new RequestBatcher((items) => this.sendJob(meta, items), maxRows, this.config.batchDelayUs, JOBS_IN_FLIGHT)
-        : new RequestBatcher((items) => this.sendJob(meta, items), 1, 0, Infinity);
+        ? new RequestBatcher(send, dynamic ? meta.batch.max : MAX_STATIC_ITEMS, this.config.batchDelayUs, JOBS_IN_FLIGHT)
+        : new RequestBatcher(send, 1, 0, Infinity); // one job per request, sent at once
       this.batchers.set(meta.id, batcher);
     }
     return batcher;
