@@ -29,8 +29,10 @@ type JobAnswer = { state: 'completed'; result: InferJobResult; outputs: TensorSe
 const ID = /^(.+)\.([0-9a-f-]{36})(?:\.(\d{1,6}))?$/;
 // A job's inputs live as long as a failed job is kept: a queued job must find them.
 const INPUT_EXPIRY_S = inferJobOptions.removeOnFail.age;
-// Static-batch plans: requests per job (each runs alone on the worker, but shares the round trips).
-const MAX_STATIC_ITEMS = 64;
+// Rows a job may hold: the profile's max batch, or this many when that is smaller (the worker
+// splits a job into engine calls of at most the max batch; a plan of fixed batch runs each
+// request alone): fewer round trips per request.
+const MIN_JOB_ROWS = 64;
 // Jobs of one plan out at once from this API before it gathers requests into larger ones: two
 // keep the worker busy while the other's answer travels (1 and 4 measured lower in bench:farm).
 const JOBS_IN_FLIGHT = 2;
@@ -95,9 +97,8 @@ export class InferenceService {
     let batcher = this.batchers.get(meta.id);
     if (!batcher) {
       const send = (items: Batched[]) => this.sendJob(meta, items);
-      const dynamic = meta.inputs.every((input) => input.shape[0] === -1);
       batcher = this.config.batching
-        ? new RequestBatcher(send, dynamic ? meta.batch.max : MAX_STATIC_ITEMS, this.config.batchDelayUs, JOBS_IN_FLIGHT)
+        ? new RequestBatcher(send, Math.max(meta.batch.max, MIN_JOB_ROWS), this.config.batchDelayUs, JOBS_IN_FLIGHT)
         : new RequestBatcher(send, 1, 0, Infinity); // one job per request, sent at once
       this.batchers.set(meta.id, batcher);
     }
