@@ -62,6 +62,10 @@ export const v2Routes: FastifyPluginAsyncZod = async (app) => {
     });
   }
 
+  app.get('/v2/models/stats', { schema: { summary: 'KServe v2 / Triton statistics of every model inferred on by this API process', response: { 200: v2ModelStatsSchema } } }, async () => ({
+    model_stats: inference.stats.models().map((model) => modelStats(model, inference.stats.of(model))),
+  }));
+
   for (const url of both('/stats')) {
     app.get(url, { schema: { summary: "KServe v2 / Triton statistics of a model (this API process's, since it started)", params: url.includes(':version') ? versionParams : modelParams, response: { 200: v2ModelStatsSchema, ...errors } } }, async (request) => {
       const meta = await knownModel(farm, request.params);

@@ -177,5 +177,7 @@ describe('KServe v2 binary tensor data, versions, datatypes', () => {
     assert.ok(after.inference_stats.queue.ns > before.inference_stats.queue.ns);
     assert.ok(after.inference_stats.success.ns >= after.inference_stats.compute_infer.ns + after.inference_stats.queue.ns - 1);
     assert.ok(after.batch_stats.some((b: { batch_size: number; compute_infer: { count: number } }) => b.batch_size === 3 && b.compute_infer.count >= 3));
+    const all = (await farm.get('/v2/models/stats')).json().model_stats;
+    assert.deepEqual(all.find((m: { name: string }) => m.name === dynamicPlan), after);
   });
 });
