@@ -1,7 +1,8 @@
 // Per-model inference counters of this API process since it started: what
 // `GET /v2/models/:model/stats` answers, and what /metrics exposes under Triton's names.
 //
-// API, for a reader such as a Prometheus collector (model = the plan id):
+// The API's one instance is `app.inference.stats` (api/app.ts decorates the app with its
+// InferenceService). For a reader such as a Prometheus collector (model = the plan id):
 //   stats.models()            → the model ids seen so far
 //   stats.of(model)           → ModelCounters (undefined if never seen), all cumulative:
 //     success / fail          { count, ns }   requests answered / failed, and their total duration
