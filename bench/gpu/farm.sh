@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole farm on the GPU machine (the README's GPU section): starts it as `npm start` does (private
-# redis-server, one worker per visible GPU, the API) with a fresh data dir, then builds and runs
-# the seed and the 4×4096 MLP through REST with bench/gpu/farm-client.ts, and stops it.
-# Usage: bash bench/gpu/farm.sh   (PORT, default 18080; the client's report goes to stdout)
+# redis-server, one worker per visible GPU, the API) with a fresh data dir, then builds the seed and
+# the 4×4096 fp16 MLP through REST and loads the farm with batch-1 KServe v2 requests (JSON and
+# binary, 1/16/64/256 clients) beside the engine's own batched ceiling, with
+# bench/gpu/farm-client.ts; appends the table to bench/gpu/results-farm.md, and stops the farm.
+# Usage: bash bench/gpu/farm.sh   (PORT, default 18080; farm-client.ts's settings, e.g. for a
+# local smoke test on the cpu: BACKEND=cpu WIDTH=256 MAX_BATCH=64 CLIENTS=1,16,64 SECONDS=2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export TRTFARM_DATA_DIR=${TRTFARM_DATA_DIR:-$(mktemp -d /tmp/trtfarm-farm.XXXX)}
