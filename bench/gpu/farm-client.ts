@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 
 import { engine } from '../../shared/engine/addon.js';
-import { float32ToBase64 } from '../../shared/network/base64.js';
+import { mlpNetwork, random } from './mlp.js';
 
 const base = process.argv[2];
 const BACKEND = process.env.BACKEND ?? 'cuda';
@@ -37,17 +37,6 @@ async function call(method: string, url: string, body?: unknown): Promise<{ stat
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, json: await response.json() };
-}
-
-// mulberry32, as the tests' random networks: the same weights on every run.
-function random(seed: number, count: number, scale: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  });
 }
 
 async function build(name: string, request: object): Promise<{ id: string; buildMs: number }> {
@@ -129,13 +118,8 @@ const seed = await build('seed fp32', { network: seedNetwork, backend: BACKEND }
 const seedAnswer = await call('POST', `/v2/models/${seed.id}/infer`, { inputs: [{ name: 'x', shape: [1, 3, 4, 5], datatype: 'FP32', data: Array.from({ length: 60 }, (_, i) => i) }] });
 assert.deepEqual(seedAnswer.json.outputs[0].data, [1770, -1770], JSON.stringify(seedAnswer.json));
 
-const layers = [];
-for (let l = 0; l < LAYERS; l++) {
-  layers.push({ name: `fc${l}`, type: 'fullyConnected', outputs: WIDTH, weights: { base64: float32ToBase64(random(10 + l, WIDTH * WIDTH, 1 / Math.sqrt(WIDTH))) }, bias: { base64: float32ToBase64(random(20 + l, WIDTH, 0.1)) } });
-  layers.push({ name: `relu${l}`, type: 'activation', kind: 'relu' });
-}
 const profile = { x: { min: [1, WIDTH], opt: [64, WIDTH], max: [MAX_BATCH, WIDTH] } };
-const mlp = await build(`mlp ${LAYERS}x${WIDTH} ${PRECISION}`, { network: { inputs: [{ name: 'x', shape: [-1, WIDTH] }], layers }, backend: BACKEND, precision: PRECISION, profile });
+const mlp = await build(`mlp ${LAYERS}x${WIDTH} ${PRECISION}`, { network: mlpNetwork(LAYERS, WIDTH), backend: BACKEND, precision: PRECISION, profile });
 const output = `relu${LAYERS - 1}`;
 
 const x = random(99, WIDTH, 1);
