@@ -1,11 +1,16 @@
 // The API as a Fastify instance, ready to inject() or listen(): server.ts listens, tests
 // inject. The caller owns nothing else: close() closes the queues and Redis connections.
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
+import { BuildCancellation } from './builds/build-cancellation.js';
+import { BuildSubmission } from './builds/build-submission.js';
+import { SweepService } from './builds/sweep-service.js';
 import { FarmServices } from './farm-services.js';
+import { InferenceService } from './infer/inference-jobs.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
 import { installJsonBody } from './plugins/json-body.js';
@@ -13,13 +18,15 @@ import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
+import { sweepRoutes } from './routes/sweeps.js';
 import { tensorrtExportRoutes } from './routes/tensorrt-export.js';
-import { v2Routes } from './routes/v2.js';
+import { installV2ErrorBodies, v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     farm: FarmServices;
+    inference: InferenceService;
   }
 }
 
@@ -38,16 +45,25 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
   installJsonBody(app);
+  installV2ErrorBodies(app);
 
   const farm = new FarmServices(config);
   // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).
   farm.redis.on('error', (error: Error) => app.log.warn({ err: error.message }, 'redis connection error'));
   await farm.open();
   app.decorate('farm', farm);
+  app.decorate('inference', new InferenceService(farm, config));
   app.addHook('onClose', () => farm.close());
 
+  // multipart/form-data uploads of POST /v1/builds and /v1/sweeps (their limits: model-upload.ts).
+  await app.register(multipart);
+  const submission = new BuildSubmission(farm, engine);
+  const sweeps = new SweepService(farm, submission, new BuildCancellation(farm, submission.statuses));
+  app.addHook('onClose', () => sweeps.close());
+
   await installDocs(app);
-  await app.register(buildRoutes, { engine });
+  await app.register(buildRoutes, { submission });
+  await app.register(sweepRoutes, { sweeps });
   await app.register(planRoutes);
   await app.register(tensorrtExportRoutes, { engine });
   await app.register(inferRoutes);
