@@ -105,5 +105,7 @@ export interface EngineAddon {
     control?: { signal?: AbortSignal },
   ): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
+  // Off the JS thread: the bare TensorRT engine inside a tensorrt plan (E_PLAN for a plan of another backend).
+  tensorrtEngine(plan: Uint8Array): Promise<Buffer>;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

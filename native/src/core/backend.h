@@ -58,6 +58,11 @@ class Backend {
   virtual std::string version() const = 0;
   // Hardware and library versions a plan built here needs, e.g. "cuda:sm_90:cuda13.0:cublasLt130100".
   virtual std::string compatKey() const = 0;
+  // The key of a plan built here with `config`: wider than compatKey() where the config makes
+  // the plan portable (tensorrt's compatibility options).
+  virtual std::string planCompatKey(const BuildConfig&) const { return compatKey(); }
+  // Whether a plan with this key loads here.
+  virtual bool runs(const std::string& planCompatKey) const { return planCompatKey == compatKey(); }
   virtual DeviceInfo device() const = 0;
   // Build time: picks tactics for `program` (autotuning on the device where that applies),
   // honouring config.reuseTactics and config.timingCache, stopping with Error{Cancelled} once
@@ -70,7 +75,7 @@ class Backend {
   virtual std::optional<TimingCacheResult> timingCache(const std::vector<uint8_t>& /*tactics*/) const {
     return std::nullopt;
   }
-  // Load time: the plan's compatKey was already checked against compatKey().
+  // Load time: the plan's compatKey was already checked with runs().
   virtual std::unique_ptr<Engine> load(const Plan& plan) = 0;
 };
 
