@@ -165,7 +165,7 @@ try {
   const steps: [string, number, string][] = [];
   const json = timed(steps, 'JSON.parse of the body', () => JSON.parse(body));
   const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
-  const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
+  const normalized = await timedAsync(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
   const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
   const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
   timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));

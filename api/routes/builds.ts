@@ -39,7 +39,7 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
       },
     },
     async (request, reply) => {
-      const normalized = normalizeBuildRequest(request.body);
+      const normalized = await normalizeBuildRequest(request.body);
       const target = routeBuild(await farm.liveWorkers(), normalized.options.backend);
       const { precision, profile } = normalized.options;
       // Shape inference and profile checks, synchronous and cheap: a network that cannot

@@ -1,6 +1,6 @@
 // POST /v1/builds: the request body's schema, its normalized form, and its content id.
 import { z } from 'zod';
-import { onnxToNetwork } from '../onnx/import.js';
+import { onnxToNetworkOffThread } from '../onnx/import-off-thread.js';
 import type { BackendName, NetworkSpec, Precision, ProfileRange } from './spec.js';
 import { decodeBase64 } from './base64.js';
 import { MAX_DIMS, MAX_ONNX_BYTES, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
@@ -55,13 +55,14 @@ export interface NormalizedBuildRequest {
 }
 
 // A checked request (buildRequestSchema's output) → the network (decoded, or converted from ONNX)
-// and the options with defaults applied. Throws ValidationError (OnnxImportError for ONNX).
-export function normalizeBuildRequest(request: BuildRequest): NormalizedBuildRequest {
+// and the options with defaults applied. Rejects with ValidationError. An ONNX model is converted
+// off the event loop.
+export async function normalizeBuildRequest(request: BuildRequest): Promise<NormalizedBuildRequest> {
   let network: NetworkSpec;
   if (request.network !== undefined) {
     network = networkFromJson(request.network, 'network');
   } else if (request.onnx !== undefined) {
-    network = onnxToNetwork(decodeBase64(request.onnx, 'onnx'));
+    network = await onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx'));
   } else {
     throw new ValidationError('give exactly one of "network" or "onnx"');
   }
@@ -70,8 +71,8 @@ export function normalizeBuildRequest(request: BuildRequest): NormalizedBuildReq
   return { network, options };
 }
 
-// Checks and normalizes any JSON body; throws ValidationError.
-export function parseBuildRequest(json: unknown): NormalizedBuildRequest {
+// Checks and normalizes any JSON body; rejects with ValidationError.
+export async function parseBuildRequest(json: unknown): Promise<NormalizedBuildRequest> {
   return normalizeBuildRequest(parseOrThrow(buildRequestSchema, json));
 }
 
