@@ -24,6 +24,10 @@ const EnvSchema = z.object({
   TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(base64Length(MAX_TOTAL_WEIGHT_BYTES) + 4 * MiB),
   // The longest a request may hold its connection waiting for an inference (v1 ?wait= and v2).
   TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
+  // Slow clients: the time a whole request (headers and body) may take to arrive, and its
+  // headers alone. 60 s carries the largest body at about 7.5 MB/s.
+  TRTFARM_REQUEST_TIMEOUT_MS: positiveInt.default(60_000),
+  TRTFARM_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   // Workers: memory kept for loaded engines, inference jobs run at once, liveness.
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
@@ -50,6 +54,8 @@ export type FarmConfig = {
   queuePrefix: string;
   bodyLimitBytes: number;
   maxWaitMs: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
   engineCacheBytes: number;
   inferConcurrency: number;
   heartbeatMs: number;
@@ -75,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     queuePrefix: e.TRTFARM_QUEUE_PREFIX,
     bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,
     maxWaitMs: e.TRTFARM_MAX_WAIT_MS,
+    requestTimeoutMs: e.TRTFARM_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: Math.min(e.TRTFARM_HEADERS_TIMEOUT_MS, e.TRTFARM_REQUEST_TIMEOUT_MS),
     engineCacheBytes: e.TRTFARM_ENGINE_CACHE_BYTES,
     inferConcurrency: e.TRTFARM_INFER_CONCURRENCY,
     heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
