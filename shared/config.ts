@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-import { MAX_TOTAL_WEIGHT_BYTES, base64Length } from './network/limits.js';
+import { DEFAULT_BUILD_TIMEOUT_MS, MAX_TOTAL_WEIGHT_BYTES, base64Length } from './network/limits.js';
 
 const MiB = 1024 * 1024;
 
@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   // dies mid-job has its job taken over after about lockDuration.
   TRTFARM_LOCK_MS: positiveInt.default(30_000),
   TRTFARM_STALLED_CHECK_MS: positiveInt.default(15_000),
+  // Workers: a build still running after this long is cancelled and fails (the network's fault).
+  TRTFARM_BUILD_TIMEOUT_MS: positiveInt.default(DEFAULT_BUILD_TIMEOUT_MS),
   // Test-only: every build sleeps this long before it starts, so that tests can kill a
   // worker in the middle of one. Never set in production.
   TRTFARM_TEST_BUILD_DELAY_MS: z.coerce.number().int().min(0).default(0),
@@ -61,6 +63,7 @@ export type FarmConfig = {
   heartbeatMs: number;
   lockMs: number;
   stalledCheckMs: number;
+  buildTimeoutMs: number;
   testBuildDelayMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 };
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
     lockMs: e.TRTFARM_LOCK_MS,
     stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
+    buildTimeoutMs: e.TRTFARM_BUILD_TIMEOUT_MS,
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
     logLevel: e.LOG_LEVEL,
   };

@@ -7,6 +7,7 @@ import type { BuildInputStore } from '../shared/queue/build-input-store.js';
 import type { BuildJobData, BuildJobResult } from '../shared/queue/jobs.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import type { DeviceBinding } from './device.js';
+import { buildWithinDeadline } from './build-deadline.js';
 import { classifyFailure } from './job-errors.js';
 
 export interface BuildContext {
@@ -16,9 +17,10 @@ export interface BuildContext {
   inputs: BuildInputStore;
   binding: DeviceBinding;
   testDelayMs: number;
+  buildTimeoutMs: number;
 }
 
-export function buildProcessor({ engine, store, index, inputs, binding, testDelayMs }: BuildContext) {
+export function buildProcessor({ engine, store, index, inputs, binding, testDelayMs, buildTimeoutMs }: BuildContext) {
   return (job: Job<BuildJobData, BuildJobResult>): Promise<BuildJobResult> =>
     classifyFailure(async () => {
       if (testDelayMs > 0) await sleep(testDelayMs);
@@ -27,7 +29,7 @@ export function buildProcessor({ engine, store, index, inputs, binding, testDela
       const { network, options } = input;
       const device = binding.device === 'cpu' ? undefined : binding.device;
       let reported = -1;
-      const result = await engine.build(network, { ...options, backend: job.data.backend, device }, (fraction) => {
+      const result = await buildWithinDeadline(engine, network, { ...options, backend: job.data.backend, device }, buildTimeoutMs, (fraction) => {
         // One Redis write per whole percent, not per callback.
         const percent = Math.floor(fraction * 100);
         if (percent > reported) {

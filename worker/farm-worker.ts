@@ -51,7 +51,7 @@ export class FarmWorker {
     };
     const index = new BuildIndex(redis, config.queuePrefix);
     const inputs = new BuildInputStore(redis, config.queuePrefix);
-    const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs });
+    const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs, buildTimeoutMs: config.buildTimeoutMs });
     const infer = inferProcessor(engines, id);
     const workers: Worker[] = [];
     const queues: string[] = [];

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { EngineAddon } from '../../shared/engine/types.js';
 import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../../shared/network/build-request.js';
 import { contentHash } from '../../shared/network/content-hash.js';
+import { validateWithinLimits } from '../../shared/network/limits.js';
 import { buildJobOptions, type BuildJobData, type BuildJobResult } from '../../shared/queue/jobs.js';
 import { queueName } from '../../shared/queue/names.js';
 import { routeBuild } from '../../shared/queue/routing.js';
@@ -42,9 +43,9 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
       const normalized = await normalizeBuildRequest(request.body);
       const target = routeBuild(await farm.liveWorkers(), normalized.options.backend);
       const { precision, profile } = normalized.options;
-      // Shape inference and profile checks, synchronous and cheap: a network that cannot
-      // build is refused here rather than failing in a worker.
-      engine.validate(normalized.network, { precision, profile, backend: target.backend });
+      // Shape inference, profile checks and the built plan's limits, synchronous and cheap: a
+      // network that cannot build is refused here rather than failing in a worker.
+      validateWithinLimits(engine, normalized.network, { precision, profile, backend: target.backend });
 
       const id = contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey });
       const known = await currentStatus(id);

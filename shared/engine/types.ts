@@ -63,8 +63,14 @@ export interface EngineAddon {
   backends(): BackendStatus[];
   // Synchronous and cheap (shape inference only): what the API calls before enqueueing.
   validate(network: NetworkSpec, options: BuildOptions): { inputs: TensorInfo[]; outputs: TensorInfo[] };
-  // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name.
-  build(network: NetworkSpec, options: BuildOptions, onProgress?: (fraction: number, stage: string) => void): Promise<BuildResult>;
+  // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name; aborting `signal`
+  // cancels the build.
+  build(
+    network: NetworkSpec,
+    options: BuildOptions,
+    onProgress?: (fraction: number, stage: string) => void,
+    control?: { signal?: AbortSignal },
+  ): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

@@ -2,7 +2,15 @@
 // worker's memory, while still admitting real models: a 4-layer MLP of 4096 × 4096 fp32 weights
 // (4 × 64 MiB + biases) passes as base64, and the base64 text of the largest allowed weights stays
 // below V8's maximum string length (2^29 − 24 characters), so the JSON body can still be parsed.
-// A request over a limit is answered 413 (see ValidationError.statusCode).
+// A request over a limit is answered 413 (see ValidationError.statusCode). The limits hold for
+// every way a network comes in (JSON, ONNX, whatever a route derives from them): the schema and the
+// ONNX importer check the ones written here, the engine (validate, and build again) those on what
+// a network becomes once built, given BUILD_LIMITS.
+import type { EngineAddon } from '../engine/types.js';
+import type { BuildOptions, NetworkSpec } from './spec.js';
+import { ValidationError } from './validation-error.js';
+
+const MiB = 1024 * 1024;
 
 // Layers in one network.
 export const MAX_LAYERS = 256;
@@ -14,11 +22,39 @@ export const MAX_DIMS = 8;
 // 2^24 admits a 4096 × 4096 matrix.
 export const MAX_TENSOR_ELEMENTS = 4096 * 4096;
 // Bytes of all weights, biases and constant values of one network, as float32.
-export const MAX_TOTAL_WEIGHT_BYTES = 320 * 1024 * 1024;
+export const MAX_TOTAL_WEIGHT_BYTES = 320 * MiB;
 // Bytes of an ONNX model (before base64).
 export const MAX_ONNX_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 // Characters of a name (network input, layer, tensor).
 export const MAX_NAME_LENGTH = 256;
+
+// Bytes of a built plan, as the engine estimates it before building: the weights as stored
+// (each matmul with a constant operand keeps its own copy of them after fusion, so one constant
+// read by 100 matmuls is stored 100 times), plus 1 MiB for the program and metadata.
+export const MAX_PLAN_BYTES = MAX_TOTAL_WEIGHT_BYTES + MiB;
+// Bytes of the constants that constant folding would create (the engine also caps its work).
+export const MAX_FOLDED_BYTES = MAX_TOTAL_WEIGHT_BYTES;
+// What the engine is given to check (engine.validate and engine.build).
+export const BUILD_LIMITS: NonNullable<BuildOptions['limits']> = { planBytes: MAX_PLAN_BYTES, foldedBytes: MAX_FOLDED_BYTES };
+// Default of TRTFARM_BUILD_TIMEOUT_MS: a build still running after it is cancelled and fails.
+export const DEFAULT_BUILD_TIMEOUT_MS = 300_000;
+
+// The engine's refusal of a network over one of BUILD_LIMITS (E_NETWORK, its message naming the
+// limit) as the 413 it is; undefined for any other error.
+export function limitRefusal(error: unknown): ValidationError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'E_NETWORK' && typeof message === 'string' && /\blimit\b/i.test(message) ? new ValidationError(message, 413) : undefined;
+}
+
+// engine.validate with BUILD_LIMITS: a network that would build past one is refused 413 before
+// anything is queued.
+export function validateWithinLimits(engine: Pick<EngineAddon, 'validate'>, network: NetworkSpec, options: BuildOptions): ReturnType<EngineAddon['validate']> {
+  try {
+    return engine.validate(network, { ...options, limits: BUILD_LIMITS });
+  } catch (error) {
+    throw limitRefusal(error) ?? error;
+  }
+}
 
 // Characters of the base64 text of `bytes` bytes.
 export function base64Length(bytes: number): number {
