@@ -1,6 +1,6 @@
 // Walks an ONNX graph's nodes in order and writes the equivalent layers of a NetworkSpec.
 import onnxProto from 'onnx-proto';
-import { MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TOTAL_WEIGHT_BYTES } from '../network/limits.js';
+import { MAX_DIMS, MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS, MAX_TOTAL_WEIGHT_BYTES } from '../network/limits.js';
 import type { ActivationKind, ElementWiseOp, InputSpec, LayerSpec, NetworkSpec } from '../network/spec.js';
 import { readTensorProto, toNumber, type OnnxConstant } from './constant.js';
 import { OnnxImportError } from './onnx-import-error.js';
@@ -106,6 +106,10 @@ export class GraphConverter {
       if (d === 0) return -1;
       throw new OnnxImportError(`${where}: dimension ${d} is ${dim.dimParam ? `the symbol ${JSON.stringify(dim.dimParam)}` : 'unknown'}; only the batch dimension (dimension 0) may be dynamic`);
     });
+    if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 413);
+    if (product(shape.filter((dim) => dim > 0)) > MAX_TENSOR_ELEMENTS) {
+      throw new OnnxImportError(`${where}: more than ${MAX_TENSOR_ELEMENTS} elements per batch item, the limit`, 413);
+    }
     this.inputs.push({ name, shape });
     this.known.set(name, { kind: 'tensor', tensor: name, shape });
   }

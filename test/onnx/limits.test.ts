@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH } from '../../shared/network/limits.js';
+import { MAX_DIMS, MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS } from '../../shared/network/limits.js';
 import { onnxToNetwork } from '../../shared/onnx/import.js';
 import { OnnxImportError } from '../../shared/onnx/onnx-import-error.js';
 import { floatTensor, node, onnxModel } from '../helpers/onnx-model.js';
@@ -83,5 +83,27 @@ describe('ONNX import limits', () => {
     }));
     assert.equal(outputs.statusCode, 413);
     assert.match(outputs.message, new RegExp(`${MAX_IO_TENSORS + 1} graph outputs, over the limit of ${MAX_IO_TENSORS}`));
+  });
+
+  it(`answers 413 to an initializer or a graph input of more than ${MAX_DIMS} dimensions or ${MAX_TENSOR_ELEMENTS} elements, before reading its data`, () => {
+    const dims = Array(MAX_DIMS + 1).fill(1);
+    const graph = (input: number[], weight: number[]) => onnxModel({
+      inputs: [{ name: 'x', shape: input }],
+      outputs: ['y'],
+      // A weight over a limit has no data: its shape alone decides.
+      initializers: [weight.length <= MAX_DIMS && weight[0] <= 4096 ? floatTensor('W', weight, Array(weight[0] * weight[1]).fill(1)) : { ...floatTensor('W', weight, []), dims: weight }],
+      nodes: [node('MatMul', ['x', 'W'], ['y'])],
+    });
+    const cases: [number[], number[], RegExp][] = [
+      [[1, 2], dims, new RegExp(`initializer "W": ${MAX_DIMS + 1} dimensions, over the limit of ${MAX_DIMS}`)],
+      [[1, 2], [4097, 4096], new RegExp(`initializer "W": shape \\[4097,4096\\] has ${4097 * 4096} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`)],
+      [dims, [1, 1], new RegExp(`graph input "x": ${MAX_DIMS + 1} dimensions, over the limit of ${MAX_DIMS}`)],
+      [[1, 4097, 4096], [4096, 1], new RegExp(`graph input "x": more than ${MAX_TENSOR_ELEMENTS} elements per batch item`)],
+    ];
+    for (const [input, weight, message] of cases) {
+      const error = refusal(graph(input, weight));
+      assert.equal(error.statusCode, 413, error.message);
+      assert.match(error.message, message);
+    }
   });
 });
