@@ -29,14 +29,14 @@ export function buildProcessor({ engine, store, index, inputs, binding, testDela
       const { network, options } = input;
       const device = binding.device === 'cpu' ? undefined : binding.device;
       let reported = -1;
-      const result = await buildWithinDeadline(engine, network, { ...options, backend: job.data.backend, device }, buildTimeoutMs, (fraction) => {
+      const result = await buildWithinDeadline(engine, network, { ...options, backend: job.data.backend, device }, { timeoutMs: buildTimeoutMs, onProgress: (fraction) => {
         // One Redis write per whole percent, not per callback.
         const percent = Math.floor(fraction * 100);
         if (percent > reported) {
           reported = percent;
           job.updateProgress(percent).catch(() => {});
         }
-      });
+      } });
       const { bytes: _bytes, ...info } = result.info;
       const { index: _index, ...deviceInfo } = binding.info;
       const meta = await store.put(result.plan, {

@@ -10,8 +10,6 @@ import type { EngineAddon } from '../engine/types.js';
 import type { BuildOptions, NetworkSpec } from './spec.js';
 import { ValidationError } from './validation-error.js';
 
-const MiB = 1024 * 1024;
-
 // Layers in one network.
 export const MAX_LAYERS = 256;
 // Network inputs and outputs.
@@ -22,20 +20,27 @@ export const MAX_DIMS = 8;
 // 2^24 admits a 4096 × 4096 matrix.
 export const MAX_TENSOR_ELEMENTS = 4096 * 4096;
 // Bytes of all weights, biases and constant values of one network, as float32.
-export const MAX_TOTAL_WEIGHT_BYTES = 320 * MiB;
+export const MAX_TOTAL_WEIGHT_BYTES = 320 * 1024 * 1024;
 // Bytes of an ONNX model (before base64).
 export const MAX_ONNX_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 // Characters of a name (network input, layer, tensor).
 export const MAX_NAME_LENGTH = 256;
-
-// Bytes of a built plan, as the engine estimates it before building: the weights as stored
-// (each matmul with a constant operand keeps its own copy of them after fusion, so one constant
-// read by 100 matmuls is stored 100 times), plus 1 MiB for the program and metadata.
-export const MAX_PLAN_BYTES = MAX_TOTAL_WEIGHT_BYTES + MiB;
-// Bytes of the constants that constant folding would create (the engine also caps its work).
+// What one build may cost, computed from shapes before it starts (engine.validate/build
+// options.limits; over one: E_NETWORK naming it). A constant read by many matrix products is
+// copied into each fused layer, and a chain of constant products is folded on the host (about
+// 0.3 GFLOP/s for 1024² operands on one core): small requests could otherwise make huge plans
+// or minutes of folding. planBytes: the weights a plan stores after folding and fusion;
+// foldedBytes: the fp32 constants folding computes; foldFlops: its arithmetic (2 per multiply-add).
+export const MAX_PLAN_WEIGHT_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 export const MAX_FOLDED_BYTES = MAX_TOTAL_WEIGHT_BYTES;
-// What the engine is given to check (engine.validate and engine.build).
-export const BUILD_LIMITS: NonNullable<BuildOptions['limits']> = { planBytes: MAX_PLAN_BYTES, foldedBytes: MAX_FOLDED_BYTES };
+export const MAX_FOLD_FLOPS = 2 ** 30;
+export const BUILD_LIMITS = { planBytes: MAX_PLAN_WEIGHT_BYTES, foldedBytes: MAX_FOLDED_BYTES, foldFlops: MAX_FOLD_FLOPS } as const;
+
+// Characters of the base64 text of `bytes` bytes.
+export function base64Length(bytes: number): number {
+  return Math.ceil(bytes / 3) * 4;
+}
+
 // Default of TRTFARM_BUILD_TIMEOUT_MS: a build still running after it is cancelled and fails.
 export const DEFAULT_BUILD_TIMEOUT_MS = 300_000;
 
@@ -54,9 +59,4 @@ export function validateWithinLimits(engine: Pick<EngineAddon, 'validate'>, netw
   } catch (error) {
     throw limitRefusal(error) ?? error;
   }
-}
-
-// Characters of the base64 text of `bytes` bytes.
-export function base64Length(bytes: number): number {
-  return Math.ceil(bytes / 3) * 4;
 }

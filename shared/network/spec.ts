@@ -80,6 +80,4 @@ export interface BuildOptions {
   // An earlier plan of the same program and backend: its autotuning choices are reused instead
   // of timed again, so the rebuild gives the same plan bytes (TensorRT's timing cache, per plan).
   reuseTacticsFrom?: Uint8Array;
-  // Refused (E_NETWORK, naming the limit) when the plan or the folded constants would exceed them.
-  limits?: { planBytes?: number; foldedBytes?: number };
 }

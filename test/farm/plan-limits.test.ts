@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { MAX_PLAN_BYTES } from '../../shared/network/limits.js';
+import { MAX_PLAN_WEIGHT_BYTES } from '../../shared/network/limits.js';
 import { floatTensor, node, onnxModel } from '../helpers/onnx-model.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { randomValues } from './seed.js';
@@ -18,7 +18,7 @@ const N = 1024;
 const base64 = (values: number[]) => ({ base64: Buffer.from(Float32Array.from(values).buffer).toString('base64') });
 
 // x [1, N] · W for 100 matmuls, summed: one N × N constant (4 MiB, ~5.6 MB as base64) that fusion
-// would store once per matmul, 400 MiB of plan.
+// stores once per matmul, 400 MiB of plan.
 function sharedConstantJson() {
   const layers: object[] = [{ name: 'W', type: 'constant', shape: [N, N], values: base64(randomValues(N * N)) }];
   for (let i = 0; i < 100; i++) {
@@ -51,7 +51,7 @@ describe('limits on the built plan', () => {
   farmForSuite((f) => (farm = f));
 
   for (const [form, body] of [['JSON', sharedConstantJson], ['ONNX', sharedConstantOnnx]] as const) {
-    it(`answers 413 to one 1024² constant read by 100 matmuls (${form}), whose plan would pass ${MAX_PLAN_BYTES} bytes`, async () => {
+    it(`answers 413 to one 1024² constant read by 100 matmuls (${form}), whose plan would hold more than ${MAX_PLAN_WEIGHT_BYTES} bytes of weights`, async () => {
       const before = await farm.jobCount();
       const answer = await farm.post('/v1/builds', body());
       assert.equal(answer.statusCode, 413, answer.body);
