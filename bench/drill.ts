@@ -1,7 +1,9 @@
 // `npm run drill -- [--trials N] [--redis-kills R] [--outage-ms T]`: failure drills against a
-// farm of real processes (a redis-server with AOF, the API, cpu workers), through HTTP only.
-//   1. N times: a build and a stream of inferences in flight, the worker SIGKILLed mid-build
-//      (builds sleep TRTFARM_TEST_BUILD_DELAY_MS first), a new worker started.
+// farm of real processes (a redis-server with AOF, the API, a cpu worker), through HTTP only, with
+// inferences posted all along (README, "Drills").
+//   1. N times: a build active (builds sleep TRTFARM_TEST_BUILD_DELAY_MS first) and, if one is
+//      caught, an inference running, when the worker is SIGKILLed; a new worker started, and the
+//      build awaited before the next kill.
 //   2. R times: builds and inferences in flight, redis-server SIGKILLed, down for T ms (requests
 //      meanwhile are answered 503: not accepted), restarted on the same port and AOF.
 // Then every accepted request (build 202/200, inference 202/200) is read back: lost = not
@@ -95,7 +97,7 @@ const seed = (bias: [number, number]) => ({
 
 const counts = { buildsRefused: 0, infersRefused: 0 };
 const builds: { id: string; bias: [number, number] }[] = [];
-const infers: { id: string; expected: number[] }[] = [];
+const infers: { id: string; sums: number[] }[] = [];
 let builtCount = 0;
 async function submitBuild(): Promise<void> {
   const bias: [number, number] = [++builtCount, -builtCount];
@@ -104,16 +106,33 @@ async function submitBuild(): Promise<void> {
   else counts.buildsRefused++;
 }
 
-// A plan for the inferences, then the queues' event streams, counted from their start.
-await submitBuild();
-const first = builds[0];
+// The inferences' plan: rows of x [ROWS, K] through an FC of K × K ones with bias j, so that an
+// inference takes milliseconds (some are running when a worker is killed) and its exact answer
+// is row sum + j.
+const ROWS = 16;
+const K = 2048;
+const inferNetwork = {
+  network: {
+    inputs: [{ name: 'x', shape: [ROWS, K] }],
+    layers: [{
+      name: 'fc', type: 'fullyConnected', outputs: K,
+      weights: { base64: Buffer.from(new Float32Array(K * K).fill(1).buffer).toString('base64') },
+      bias: Array.from({ length: K }, (_, j) => j),
+    }],
+  },
+  backend: 'cpu',
+};
+const posted = await call('POST', '/v1/builds', inferNetwork);
+if (posted.status !== 202 && posted.status !== 200) throw new Error(`the inference plan was refused: ${JSON.stringify(posted.json)}`);
+builds.push({ id: posted.json.id, bias: [0, 0] });
 let plan: string | undefined;
 while (!plan) {
-  plan = (await call('GET', `/v1/builds/${first.id}`)).json?.plan?.id;
+  plan = (await call('GET', `/v1/builds/${posted.json.id}`)).json?.plan?.id;
   await sleep(50);
 }
 const meta = (await call('GET', `/v1/plans/${plan}/meta`)).json;
 const completions = new Map<string, number>();
+const stalled = { build: 0, infer: 0 };
 // A build's or inference's state once completed or failed, or at `until`.
 async function final(route: string, until: number): Promise<any> {
   for (;;) {
@@ -130,6 +149,8 @@ const watchers = ['build', 'infer'].map((kind) => {
   eventConnections.push(connection);
   const events = new QueueEvents(queueName(kind as 'build' | 'infer', meta.compatKey), { connection, prefix: PREFIX, lastEventId: '0-0' });
   events.on('completed', ({ jobId }) => completions.set(jobId, (completions.get(jobId) ?? 0) + 1));
+  // A job whose worker died, put back for another: what the kills hit.
+  events.on('stalled', () => stalled[kind as 'build' | 'infer']++);
   events.on('error', () => {});
   return events;
 });
@@ -138,9 +159,10 @@ const watchers = ['build', 'infer'].map((kind) => {
 let loading = true;
 const load = (async () => {
   while (loading) {
-    const x = Array.from({ length: 60 }, () => Math.floor(Math.random() * 10));
-    const answer = await call('POST', '/v1/infer', { plan, inputs: { x: { shape: [1, 3, 4, 5], data: x } } });
-    if (answer.status === 202 || answer.status === 200) infers.push({ id: answer.json.id, expected: [1, -1].map((sign, o) => sign * x.reduce((a, b) => a + b, 0) + first.bias[o]) });
+    const x = Array.from({ length: ROWS * K }, () => Math.floor(Math.random() * 4));
+    const answer = await call('POST', '/v1/infer', { plan, inputs: { x: { shape: [ROWS, K], data: x } } });
+    const sums = Array.from({ length: ROWS }, (_, r) => x.slice(r * K, (r + 1) * K).reduce((a, b) => a + b, 0));
+    if (answer.status === 202 || answer.status === 200) infers.push({ id: answer.json.id, sums });
     else counts.infersRefused++;
     await sleep(20);
   }
@@ -153,7 +175,10 @@ for (let trial = 1; trial <= opts.trials; trial++) {
   await submitBuild();
   const { id } = builds[builds.length - 1];
   while ((await call('GET', `/v1/builds/${id}`)).json?.status !== 'active') await sleep(10);
-  await sleep(Math.random() * (BUILD_DELAY_MS / 2));
+  await sleep(Math.random() * (BUILD_DELAY_MS / 4));
+  // And mid-inference: the kill waits (up to half the build's delay) for a running inference.
+  const until = Date.now() + BUILD_DELAY_MS / 2;
+  while (Date.now() < until && !(await Promise.all(infers.slice(-4).map((i) => call('GET', `/v1/infer/${i.id}`)))).some((a) => a.json?.status === 'active')) {}
   worker.kill('SIGKILL');
   worker = await startWorker();
   const status = await final(`/v1/builds/${id}`, Date.now() + 60_000);
@@ -166,14 +191,17 @@ async function redisPid(): Promise<number> {
   client.disconnect();
   return pid;
 }
+// Each outage catches its own builds (queued and active): the next waits for them to complete.
 for (let kill = 1; kill <= opts.redisKills; kill++) {
+  const from = builds.length;
   for (let i = 0; i < 4; i++) await submitBuild();
   await sleep(300);
   process.kill(await redisPid(), 'SIGKILL');
   await sleep(opts.outageMs);
   redis = await LocalRedis.start({ dir: redisDir, persistent: true, port: redis.port });
-  process.stderr.write(`redis kill ${kill}/${opts.redisKills}\n`);
-  await sleep(1000);
+  const states = [];
+  for (const { id } of builds.slice(from)) states.push((await final(`/v1/builds/${id}`, Date.now() + 60_000))?.status);
+  process.stderr.write(`redis kill ${kill}/${opts.redisKills}: builds ${states.join(', ')}\n`);
 }
 loading = false;
 await load;
@@ -187,8 +215,9 @@ for (const build of builds) {
 }
 for (const infer of infers) {
   const status = await final(`/v1/infer/${infer.id}`, deadline);
-  const data = status?.outputs?.fc?.data;
-  if (status?.status !== 'completed' || data?.[0] !== infer.expected[0] || data?.[1] !== infer.expected[1]) lost.push(`inference ${infer.id}: ${JSON.stringify(status)}`);
+  const data: number[] | undefined = status?.outputs?.fc?.data;
+  const exact = data?.length === ROWS * K && data.every((value, i) => value === infer.sums[Math.floor(i / K)] + (i % K));
+  if (status?.status !== 'completed' || !exact) lost.push(`inference ${infer.id}: ${status?.status}${status?.error ? ` ${status.error.message}` : ''}`);
 }
 await sleep(500); // the last completion events
 const duplicated = [...builds.map((b) => b.id), ...infers.map((i) => i.id)].filter((id) => (completions.get(id) ?? 0) > 1);
@@ -203,6 +232,8 @@ const figures = {
   buildsRefused: counts.buildsRefused,
   inferencesAccepted: infers.length,
   inferencesRefused: counts.infersRefused,
+  buildsTakenOver: stalled.build,
+  inferencesTakenOver: stalled.infer,
   lost: lost.length,
   duplicated: duplicated.length,
   completedWithoutEvent: noEvent,
