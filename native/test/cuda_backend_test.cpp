@@ -23,7 +23,7 @@ using namespace trtfarm;
 
 namespace {
 
-const Precision kPrecisions[] = {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16};
+const Precision kPrecisions[] = {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16, Precision::FP8};
 
 const char* precisionName(Precision p) {
   switch (p) {
@@ -31,6 +31,7 @@ const char* precisionName(Precision p) {
     case Precision::TF32: return "tf32";
     case Precision::FP16: return "fp16";
     case Precision::BF16: return "bf16";
+    case Precision::FP8: return "fp8";
   }
   return "?";
 }
@@ -40,6 +41,7 @@ double tolerance(Precision p) {
   switch (p) {
     case Precision::FP32: return 1e-5;
     case Precision::TF32: return 1e-3;
+    case Precision::FP8: return 3e-2;  // against float64 on the e4m3 weights: the activations' e4m3 rounding
     default: return 1e-2;
   }
 }
@@ -67,6 +69,12 @@ size_t numel(const Dims& d) {
 // ---- float64 interpreter of a Program ----
 
 double weightAt(const Weights& w, size_t i) {
+  if (w.dtype == DType::F8E4M3) {  // the matrix, then one fp32 scale per row
+    const size_t count = static_cast<size_t>(w.shape.at(0) * w.shape.at(1));
+    float scale;
+    std::memcpy(&scale, w.bytes.data() + count + (i / w.shape[1]) * 4, 4);
+    return static_cast<double>(e4m3ToFloat(w.bytes[i])) * scale;
+  }
   if (w.dtype == DType::F32) {
     float f;
     std::memcpy(&f, w.bytes.data() + 4 * i, 4);
@@ -343,6 +351,7 @@ NetworkSpec wideMlp() {
 
 void seedGoldenEveryPrecision() {
   for (Precision p : kPrecisions)
+    if (p != Precision::FP8)  // fp8 keeps the seed's 2-wide layers in fp16: networksMatchFloat64 covers it
     for (const NetworkSpec& net : {seed::fullyConnected(), seed::matrixMultiply()}) {
       BuildConfig c;
       c.backend = "cuda";
@@ -390,13 +399,31 @@ void everyTacticKindMatchesFloat64() {
                                       }),
                           p, {1, 3, 16},
                           "gemv ×" + std::to_string(cuda::gemvFeaturesPerWarp(variant)) +
-                              (cuda::gemvStagesX(variant) ? " shared x" : ""));
+                              (cuda::gemvStagesX(variant) ? " shared x" : "") + (cuda::gemvDeep(variant) ? " deep" : ""));
     }
     checkAgainstFloat64(withTactics(bytes,
                                     [](std::vector<cuda::Tactic>& ts) {
                                       for (auto& t : ts) t.kind = cuda::TacticKind::LtDefault;
                                     }),
                         p, {1, 3, 16, 200}, "cublasLt heuristic");
+    if (p == Precision::FP8) {
+      // Both cuBLASLt forms of an fp8 layer, with the algorithm cuBLASLt's heuristic gives at load;
+      // the fp8 product only where the tuner chose it for some batch (so it runs on this cuBLASLt and card).
+      const cuda::TacticTable tuned = cuda::TacticTable::parse(parsePlan(bytes.data(), bytes.size()).tactics);
+      bool fp8Ran = false;
+      for (const auto& g : tuned.gemms)
+        for (const auto& t : g.tactics) fp8Ran = fp8Ran || t.kind == cuda::TacticKind::Lt;
+      if (!fp8Ran) std::printf("  cublasLt fp8: the tuner chose no fp8 kernel here; only the dequantized form is forced\n");
+      for (const auto kind : {cuda::TacticKind::Lt, cuda::TacticKind::LtDequantized}) {
+        if (kind == cuda::TacticKind::Lt && !fp8Ran) continue;
+        checkAgainstFloat64(withTactics(bytes,
+                                        [&](std::vector<cuda::Tactic>& ts) {
+                                          for (auto& t : ts) t = cuda::Tactic{kind};
+                                        }),
+                            p, {1, 3, 16, 200},
+                            kind == cuda::TacticKind::Lt ? "cublasLt fp8" : "cublasLt fp16 dequantized");
+      }
+    }
     // The algorithm timed at the largest batch, stored for every batch: where it cannot run a
     // shape the engine falls back to cuBLASLt's heuristic, never to a wrong result.
     checkAgainstFloat64(withTactics(bytes,
@@ -405,6 +432,27 @@ void everyTacticKindMatchesFloat64() {
                                     }),
                         p, {1, 3, 16, 200}, "large-batch algorithm");
   }
+}
+
+// fp8 keeps the FC weights in e4m3 with per-channel scales where k and n are multiples of 16,
+// and fp16 elsewhere; the plan says so and its tactics are described.
+void fp8StoresE4m3WeightsWithScales() {
+  const auto bytes = build(wideMlp(), config(Precision::FP8, wideMlp(), 1, 8, 512));
+  const Plan plan = parsePlan(bytes.data(), bytes.size());
+  CHECK(plan.precision == Precision::FP8);
+  int e4m3 = 0;
+  for (const Op& op : plan.program.ops) {
+    if (op.kind != Op::Kind::Gemm) continue;
+    const Weights& w = plan.program.weights[op.weight];
+    CHECK(w.dtype == DType::F8E4M3 && w.bytes.size() == static_cast<size_t>(op.n * op.k + op.n * 4));
+    e4m3 += w.dtype == DType::F8E4M3;
+  }
+  CHECK(e4m3 == 3);
+  const auto odd = build(fcStack(), config(Precision::FP8, fcStack(), 1, 8, 64));
+  const Plan oddPlan = parsePlan(odd.data(), odd.size());
+  for (const Op& op : oddPlan.program.ops)
+    if (op.kind == Op::Kind::Gemm)
+      CHECK(oddPlan.program.weights[op.weight].dtype == ((op.k % 16 == 0 && op.n % 16 == 0) ? DType::F8E4M3 : DType::F16));
 }
 
 void reusedTacticsGiveTheSamePlan() {
@@ -509,6 +557,7 @@ int main() {
   seedGoldenEveryPrecision();
   networksMatchFloat64();
   everyTacticKindMatchesFloat64();
+  fp8StoresE4m3WeightsWithScales();
   reusedTacticsGiveTheSamePlan();
   planRoundTripRunsIdentically();
   planForAnotherGpuRefused();

@@ -19,7 +19,8 @@ import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from
 const PRECISIONS: Precision[] = ['fp32', 'tf32', 'fp16', 'bf16'];
 // TF32 rounds both operands of every product to 10-bit mantissas (2^-11 relative each): the seeded
 // chains of three self-products compound that to about 1.2e-3.
-const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 2e-3, fp16: 1e-2, bf16: 1e-2 };
+// fp8 against float64 on its own e4m3 weights: the activations' e4m3 rounding where cuBLASLt runs.
+const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 2e-3, fp16: 1e-2, bf16: 1e-2, fp8: 3e-2 };
 
 const cuda = engine.backends().find((b) => b.name === 'cuda');
 const noGpu = !cuda?.compiled
@@ -76,7 +77,8 @@ function randomCases(): { seed: number; rn: RandomNetwork }[] {
 }
 
 test('the seed golden, both forms, every precision, on the GPU', { skip: noGpu }, async () => {
-  for (const precision of PRECISIONS)
+  // fp8 keeps the seed's narrow layers (k, n not multiples of 16) in fp16: exact like fp16.
+  for (const precision of [...PRECISIONS, 'fp8' as const])
     for (const network of [seedFullyConnected(), seedMatrixMultiply()]) {
       const { plan, info } = await engine.build(network, { precision, backend: 'cuda' });
       assert.equal(info.backend, 'cuda');
@@ -151,6 +153,44 @@ test('random networks and a wide MLP match PyTorch on the same weights, every pr
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// e4m3 rounding (no infinities, 448 the largest), each row scaled so its largest magnitude is 448.
+function e4m3Rows(weights: Float32Array, k: number): Float32Array {
+  const out = new Float32Array(weights.length);
+  for (let row = 0; row * k < weights.length; row++) {
+    const slice = weights.subarray(row * k, (row + 1) * k);
+    const scale = Math.max(...slice.map(Math.abs)) / 448 || 1;
+    slice.forEach((w, c) => {
+      const a = Math.abs(w / scale);
+      const step = a < 2 ** -6 ? 2 ** -9 : 2 ** (Math.floor(Math.log2(a)) - 3);
+      out[row * k + c] = Math.sign(w) * Math.min(448, Math.round(a / step) * step) * scale;
+    });
+  }
+  return out;
+}
+
+test('fp8: a wide MLP matches float64 on its e4m3 weights at GEMV and cuBLASLt batches', { skip: noGpu }, async () => {
+  const layers = [
+    { name: 'l1', type: 'fullyConnected', outputs: 768, weights: randomData(seededRng(11), 512 * 768, 1 / 23), bias: randomData(seededRng(12), 768, 0.1) },
+    { name: 'r1', type: 'activation', kind: 'relu' },
+    { name: 'l2', type: 'fullyConnected', outputs: 256, weights: randomData(seededRng(13), 768 * 256, 1 / 28), bias: randomData(seededRng(14), 256, 0.1) },
+  ] as const;
+  const network: NetworkSpec = { inputs: [{ name: 'x', shape: [-1, 512] }], layers: layers.map((l) => ({ ...l })) };
+  const stored: NetworkSpec = {
+    ...network,
+    layers: [
+      { ...layers[0], weights: e4m3Rows(layers[0].weights, 512) },
+      { ...layers[1] },
+      { ...layers[2], weights: e4m3Rows(layers[2].weights, 768) },
+    ],
+  };
+  const rn: RandomNetwork = { network, profile: { x: { min: [1, 512], opt: [8, 512], max: [256, 512] } }, batches: [1, 4, 16, 256], blocks: ['fc'] };
+  const result = await runOnGpu('fp8', rn, 12);
+  for (const run of result.runs) {
+    const error = scaledError(run.outputs.l2, referenceOutputs(stored, run.inputs).l2);
+    assert.ok(error <= TOLERANCE.fp8, `fp8 batch ${run.batch}: ${error}`);
   }
 });
 

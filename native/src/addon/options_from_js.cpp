@@ -10,10 +10,11 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
   const Napi::Object o = read.object(value, "options");
   BuildConfig config;
   static const std::map<std::string, Precision> kPrecisions = {
-      {"fp32", Precision::FP32}, {"tf32", Precision::TF32}, {"fp16", Precision::FP16}, {"bf16", Precision::BF16}};
+      {"fp32", Precision::FP32}, {"tf32", Precision::TF32}, {"fp16", Precision::FP16}, {"bf16", Precision::BF16},
+      {"fp8", Precision::FP8}};
   const std::string precision = read.string(o.Get("precision"), "options.precision");
   const auto found = kPrecisions.find(precision);
-  if (found == kPrecisions.end()) read.fail("precision '" + precision + "' is not one of: fp32, tf32, fp16, bf16");
+  if (found == kPrecisions.end()) read.fail("precision '" + precision + "' is not one of: fp32, tf32, fp16, bf16, fp8");
   config.precision = found->second;
   config.backend = read.string(o.Get("backend"), "options.backend");
   if (!o.Get("device").IsUndefined()) {

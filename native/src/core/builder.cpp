@@ -12,6 +12,7 @@ Program compileProgram(const NetworkSpec& network, const CheckedNetwork& checked
   fuseGemms(program);
   removeDeadCode(program);
   storeWeightsAs(program, storageType(precision));
+  if (precision == Precision::FP8) quantizeFcWeights(program);
   return program;
 }
 

@@ -14,13 +14,16 @@ namespace trtfarm {
 using Dims = std::vector<int64_t>;
 constexpr int64_t kDynamic = -1;
 
-enum class Precision : uint8_t { FP32 = 0, TF32 = 1, FP16 = 2, BF16 = 3 };
-enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2 };
+// FP8: FC weights in e4m3 with one fp32 scale per output channel, everything else fp16 (a cuda
+// precision: the other backends refuse it at validation).
+enum class Precision : uint8_t { FP32 = 0, TF32 = 1, FP16 = 2, BF16 = 3, FP8 = 4 };
+enum class DType : uint8_t { F32 = 0, F16 = 1, BF16 = 2, F8E4M3 = 3 };
 enum class Activation : uint8_t { None = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Gelu = 4, LeakyRelu = 5 };
 enum class BinaryOp : uint8_t { Sum = 0, Prod = 1, Sub = 2, Max = 3, Min = 4 };
 
 // Constant data (weights, biases, constants), stored in `dtype`: f32 for fp32/tf32 builds,
-// f16/bf16 for the 16-bit precisions (little-endian, row-major).
+// f16/bf16 for the 16-bit precisions (little-endian, row-major). F8E4M3 (an fp8 build's FC
+// weights, shape [n, k]): the n·k e4m3 bytes, then n fp32 scales (value = e4m3 · scale[row]).
 struct Weights {
   DType dtype = DType::F32;
   Dims shape;

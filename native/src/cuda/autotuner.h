@@ -33,6 +33,8 @@ class Autotuner {
   DType type_;
   bool log_;
   DeviceBuffer flush_, sink_, workspace_, x_, y_, y2_, w_, w2_, bias_;
+  DeviceBuffer scratch_;                        // fp8 builds' (fp8_gemm.h)
+  DeviceBuffer dequantized_, dequantized2_;     // fp8 builds: w_ and w2_ in fp16 (LtDequantized)
   int32_t weightsOf_ = -1;  // the op whose weights w_, w2_ and bias_ hold
 };
 

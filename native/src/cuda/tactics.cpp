@@ -61,7 +61,7 @@ void putTactic(Writer& w, const Tactic& t) {
 Tactic getTactic(Reader& r) {
   Tactic t;
   const auto kind = r.get<uint8_t>();
-  if (kind < 1 || kind > 3) throw Error(ErrorCode::Plan, "cuda tactics name an unknown kernel kind");
+  if (kind < 1 || kind > static_cast<uint8_t>(TacticKind::LtDequantized)) throw Error(ErrorCode::Plan, "cuda tactics name an unknown kernel kind");
   t.kind = static_cast<TacticKind>(kind);
   t.variant = r.get<uint8_t>();
   for (uint64_t& word : t.algo) word = r.get<uint64_t>();
@@ -121,7 +121,7 @@ TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
   TacticTable table;
   table.cublasLtVersion = r.get<uint64_t>();
   const auto precision = r.get<uint8_t>();
-  if (precision > 3) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
+  if (precision > static_cast<uint8_t>(Precision::FP8)) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
   table.precision = static_cast<Precision>(precision);
   const uint32_t nBuckets = r.count(sizeof(int64_t));
   for (uint32_t i = 0; i < nBuckets; ++i) table.buckets.push_back(r.get<int64_t>());
@@ -149,19 +149,21 @@ std::string tacticJson(const Tactic& t) {
   std::ostringstream out;
   if (t.kind == TacticKind::Gemv) {
     out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << gemvFeaturesPerWarp(t.variant)
-        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false");
+        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false")
+        << ",\"deep\":" << (gemvDeep(t.variant) ? "true" : "false");
   } else if (t.kind == TacticKind::LtDefault) {
     out << "{\"kernel\":\"cublasLt-heuristic\"";
   } else {
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, t.algo.data(), sizeof algo);
+    const char* name = t.kind == TacticKind::LtDequantized ? "cublasLt-fp16-dequantized" : "cublasLt";
     auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
       uint32_t v = 0;
       size_t written = 0;
       cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written);
       return v;
     };
-    out << "{\"kernel\":\"cublasLt\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
+    out << "{\"kernel\":\"" << name << "\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
         << ",\"tile\":" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << ",\"stages\":" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
         << ",\"splitK\":" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM) << ",\"workspace\":" << t.workspaceBytes;
   }

@@ -16,6 +16,10 @@ enum class TacticKind : uint8_t {
   Lt = 1,         // cublasLtMatmul with the stored algorithm
   Gemv = 2,       // the backend's GEMV kernel, `variant` as in kernels.h
   LtDefault = 3,  // cublasLtMatmul with cuBLASLt's first heuristic choice for the run's shape
+  // fp8 builds: fp16 cublasLtMatmul with the stored algorithm on the e4m3 weights dequantized
+  // at load (where the fp8 kernels lose, or none runs the shape). Lt in an fp8 build is the
+  // fp8 product (fp8_gemm.h).
+  LtDequantized = 4,
 };
 
 struct Tactic {
@@ -61,7 +65,7 @@ struct TacticTable {
   static TacticTable parse(const std::vector<uint8_t>& bytes);
 };
 
-// {"kernel":"gemv"|"cublasLt"|"cublasLt-heuristic", its configuration, "us": timed}
+// {"kernel":"gemv"|"cublasLt"|"cublasLt-fp16-dequantized"|"cublasLt-heuristic", its configuration, "us": timed}
 std::string tacticJson(const Tactic& t);
 
 // The batch sizes to tune at: min, opt and max, the powers of two up to 16 between them (the
