@@ -1,7 +1,8 @@
 // The cuda backend end to end on a real GPU (build → plan bytes → load → run), against a float64
 // interpreter of the very program the plan holds: the seed golden, networks of every layer kind
-// at every precision and several batches, each tactic kind forced, tactic reuse, plan round
-// trip, and plans for another GPU refused. Exits 77 (skipped) where no GPU is visible.
+// at every precision and several batches, each tactic kind forced, tactic reuse, the timing
+// cache, cancellation, plan round trip, and plans for another GPU refused. Exits 77 (skipped)
+// where no GPU is visible.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "check.h"
 #include "core/builder.h"
+#include "core/cancel.h"
 #include "core/half.h"
 #include "core/runtime.h"
 #include "cuda/kernels.h"
@@ -463,6 +465,93 @@ void reusedTacticsGiveTheSamePlan() {
   CHECK(build(net, c) == first);
 }
 
+std::vector<const cuda::Tactic*> tacticsOf(const cuda::TacticTable& table) {
+  std::vector<const cuda::Tactic*> all;
+  for (const auto& g : table.gemms)
+    for (const auto& t : g.tactics) all.push_back(&t);
+  return all;
+}
+
+bool sameKernel(const cuda::Tactic& a, const cuda::Tactic& b) {
+  return a.kind == b.kind && a.variant == b.variant && a.algo == b.algo && a.workspaceBytes == b.workspaceBytes;
+}
+
+// A second network of the same shapes (other weights) built with the first one's winners times
+// nothing: every (layer, bucket) is a hit, the kernels are the first build's, the plan says
+// which tactics came from the cache, and it runs as correctly (and, for the same weights,
+// identically) as a plan that timed them.
+void timingCacheServesANetworkOfTheSameShapes() {
+  auto backend = createBackend("cuda", 0);
+  const NetworkSpec first = wideMlp();
+  const BuildConfig c = config(Precision::FP16, first, 1, 8, 64);
+  const Plan cold = buildPlan(first, c, *backend, nullptr);
+  const auto coldCache = backend->timingCache(cold.tactics);
+  CHECK(coldCache && coldCache->hits == 0);
+  const cuda::TacticTable coldTable = cuda::TacticTable::parse(cold.tactics);
+  const size_t gemmBuckets = coldTable.gemms.size() * coldTable.buckets.size();
+  CHECK(gemmBuckets == 3 * 6);
+  CHECK(coldCache->entries.size() == gemmBuckets);  // three distinct products: no key repeats
+
+  BuildConfig warmConfig = c;
+  warmConfig.timingCache = coldCache->entries;
+  const NetworkSpec second = wideMlp();  // fresh random weights
+  const Plan warm = buildPlan(second, warmConfig, *backend, nullptr);
+  const auto warmCache = backend->timingCache(warm.tactics);
+  CHECK(warmCache && warmCache->hits == gemmBuckets);
+  CHECK(warmCache->entries.size() == coldCache->entries.size());
+  const cuda::TacticTable warmTable = cuda::TacticTable::parse(warm.tactics);
+  const auto coldTactics = tacticsOf(coldTable), warmTactics = tacticsOf(warmTable);
+  CHECK(coldTactics.size() == warmTactics.size());
+  for (size_t i = 0; i < coldTactics.size() && i < warmTactics.size(); ++i) {
+    CHECK(sameKernel(*coldTactics[i], *warmTactics[i]));
+    CHECK(!coldTactics[i]->cached && warmTactics[i]->cached);
+  }
+  CHECK(backend->describeTactics(warm.tactics).find("\"cached\":true") != std::string::npos);
+  CHECK(backend->describeTactics(cold.tactics).find("\"cached\"") == std::string::npos);
+  checkAgainstFloat64(serializePlan(warm), Precision::FP16, {1, 5, 64}, "timing-cache hits");
+
+  // The first network rebuilt from the cache runs bit for bit as its timed plan.
+  const auto coldBytes = serializePlan(cold);
+  const auto rebuilt = serializePlan(buildPlan(first, warmConfig, *backend, nullptr));
+  auto a = loadPlan(coldBytes.data(), coldBytes.size(), 0);
+  auto b = loadPlan(rebuilt.data(), rebuilt.size(), 0);
+  for (int64_t batch : {1, 7, 64}) {
+    const auto inputs = randomInputs(a->plan, batch);
+    CHECK(runPlan(*a, batch, inputs) == runPlan(*b, batch, inputs));
+  }
+
+  // Entries that are not tactics, or for other shapes, are ignored: the build times afresh.
+  BuildConfig junk = c;
+  junk.timingCache = {{coldCache->entries[0].key, "not base64!"}, {coldCache->entries[1].key, "AAAA"},
+                      {"cuda-fc1:p2:k=1:n=1:a0:nobias:rows=1", coldCache->entries[2].tactic}};
+  const auto junkCache = backend->timingCache(buildPlan(first, junk, *backend, nullptr).tactics);
+  CHECK(junkCache && junkCache->hits == 0);
+}
+
+// A set cancel flag stops the build before the first candidate is timed, and one set while
+// candidates are being timed stops it there.
+void cancelledTuningStops() {
+  auto backend = createBackend("cuda", 0);
+  const NetworkSpec net = wideMlp();
+  BuildConfig c = config(Precision::FP32, net, 1, 64, 4096);
+  CancelFlag flag;
+  c.cancel = &flag;
+  const Program program = compileProgram(net, validate(net, c), c.precision);
+  flag.set();
+  CHECK_THROWS(Cancelled, "cancelled", backend->tune(program, c, BatchRange{1, 64, 4096}, nullptr));
+  CancelFlag later;
+  c.cancel = &later;
+  bool timing = false;
+  CHECK_THROWS(Cancelled, "cancelled",
+               backend->tune(program, c, BatchRange{1, 64, 4096}, [&](double fraction, const std::string&) {
+                 if (fraction > 0 && !timing) {
+                   timing = true;  // one product tuned: cancel in the middle of the rest
+                   later.set();
+                 }
+               }));
+  CHECK(timing);
+}
+
 void planRoundTripRunsIdentically() {
   const auto bytes = build(fcStack(), config(Precision::FP32, fcStack(), 1, 8, 64));
   CHECK(serializePlan(parsePlan(bytes.data(), bytes.size())) == bytes);
@@ -559,6 +648,8 @@ int main() {
   everyTacticKindMatchesFloat64();
   fp8StoresE4m3WeightsWithScales();
   reusedTacticsGiveTheSamePlan();
+  timingCacheServesANetworkOfTheSameShapes();
+  cancelledTuningStops();
   planRoundTripRunsIdentically();
   planForAnotherGpuRefused();
   batchOutsideProfileRefused();

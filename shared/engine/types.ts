@@ -69,7 +69,9 @@ export interface BuildResult {
   plan: Buffer;
   info: PlanInfo;
   buildMs: number;
-  // cuda builds: every winner of this build (cached ones too), and how many came from options.timingCache.
+  // cuda builds: every winner of this build (cached ones too, one per key), and how many of the
+  // plan's tactics were not timed but taken from options.timingCache (or inherited as such
+  // through reuseTacticsFrom).
   timingCache?: { entries: TimingCacheEntry[]; hits: number };
 }
 

@@ -44,11 +44,11 @@ export function base64Length(bytes: number): number {
 // Default of TRTFARM_BUILD_TIMEOUT_MS: a build still running after it is cancelled and fails.
 export const DEFAULT_BUILD_TIMEOUT_MS = 300_000;
 
-// The engine's refusal of a network over one of BUILD_LIMITS (E_NETWORK, its message naming the
-// limit) as the 413 it is; undefined for any other error.
+// The engine's refusal of a network over one of BUILD_LIMITS (E_NETWORK with `limit` naming it,
+// and a message with both figures) as the 413 it is; undefined for any other error.
 export function limitRefusal(error: unknown): ValidationError | undefined {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === 'E_NETWORK' && typeof message === 'string' && /\blimit\b/i.test(message) ? new ValidationError(message, 413) : undefined;
+  const { code, limit, message } = (error ?? {}) as { code?: unknown; limit?: unknown; message?: unknown };
+  return code === 'E_NETWORK' && typeof limit === 'string' && typeof message === 'string' ? new ValidationError(message, 413) : undefined;
 }
 
 // engine.validate with BUILD_LIMITS: a network that would build past one is refused 413 before

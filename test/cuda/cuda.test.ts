@@ -215,3 +215,53 @@ test('a cuda plan round-trips through its bytes: inspected as built, rebuilt fro
     b.dispose();
   }
 });
+
+// x[-1, 64] → 96 → 80 → 48 (bias + ReLU): three distinct products, each tuned at every bucket.
+function threeLayerMlp(seed: number): NetworkSpec {
+  const rng = seededRng(seed);
+  const widths = [64, 96, 80, 48];
+  const layers: NetworkSpec['layers'] = [];
+  for (let l = 1; l < widths.length; l++) {
+    const k = widths[l - 1];
+    layers.push({ name: `fc${l}`, type: 'fullyConnected', outputs: widths[l], weights: randomData(rng, k * widths[l], 1 / Math.sqrt(k)), bias: randomData(rng, widths[l], 0.1) });
+    layers.push({ name: `relu${l}`, type: 'activation', kind: 'relu' });
+  }
+  return { inputs: [{ name: 'x', shape: [-1, 64] }], layers };
+}
+
+test('the timing cache: a network of the same shapes built with the first one\'s winners times nothing, says so, and is correct', { skip: noGpu }, async () => {
+  const profile = { x: { min: [1, 64], opt: [8, 64], max: [64, 64] } };
+  const options = { precision: 'fp16' as const, backend: 'cuda' as const, profile };
+  const cold = await engine.build(threeLayerMlp(1), options);
+  const tactics = (info: typeof cold.info) => (info.tactics as { layers: { tactics: { cached?: boolean }[] }[] }).layers.flatMap((l) => l.tactics);
+  const gemmBuckets = tactics(cold.info).length;
+  assert.equal(gemmBuckets, 3 * 6, 'three products × buckets 1, 2, 4, 8, 16, 64');
+  assert.equal(cold.timingCache?.hits, 0);
+  assert.equal(cold.timingCache?.entries.length, gemmBuckets);
+  assert.ok(tactics(cold.info).every((t) => t.cached === undefined));
+
+  const network = threeLayerMlp(2); // other weights, same shapes
+  const warm = await engine.build(network, { ...options, timingCache: cold.timingCache!.entries });
+  assert.equal(warm.timingCache?.hits, gemmBuckets);
+  assert.ok(tactics(warm.info).every((t) => t.cached === true), 'the plan records the cached tactics');
+  assert.deepEqual(new Set(warm.timingCache!.entries.map((e) => e.key)), new Set(cold.timingCache!.entries.map((e) => e.key)));
+  const e = await engine.loadEngine(warm.plan);
+  try {
+    for (const batch of [1, 5, 64]) {
+      const x = { shape: [batch, 64], data: randomData(seededRng(100 + batch), batch * 64) };
+      const got = await e.infer({ x });
+      assert.ok(scaledError(got.relu3.data, referenceOutputs(network, { x }).relu3) <= TOLERANCE.fp16, `batch ${batch}`);
+    }
+  } finally {
+    e.dispose();
+  }
+});
+
+test('a cuda build aborted while autotuning rejects with E_CANCELLED', { skip: noGpu }, async () => {
+  const controller = new AbortController();
+  const profile = { x: { min: [1, 64], opt: [64, 64], max: [4096, 64] } };
+  const build = engine.build(threeLayerMlp(3), { precision: 'fp32', backend: 'cuda', profile }, (_f, stage) => {
+    if (stage.startsWith('autotuning layer')) controller.abort();
+  }, { signal: controller.signal });
+  await assert.rejects(build, (err: unknown) => (err as { code?: string }).code === 'E_CANCELLED');
+});

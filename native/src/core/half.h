@@ -47,6 +47,11 @@ inline uint16_t floatToHalf(float f) {
   return static_cast<uint16_t>(sign | (rounded >> 13));
 }
 
+// The smallest magnitudes (as float bits, sign cleared) that round to infinity: 65520 in fp16,
+// and halfway past bf16's largest finite value in bf16 (ties go to the even infinity).
+constexpr uint32_t kHalfOverflowBits = 0x477ff000u;
+constexpr uint32_t kBf16OverflowBits = 0x7f7f8000u;
+
 inline float halfToFloat(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   const uint32_t exp = (h >> 10) & 0x1fu;

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace trtfarm {
+
+class CancelFlag;
 
 // Tensor dimensions. Dimension 0 equal to kDynamic marks a value that scales with the batch
 // (the seed's rule: only the batch may be dynamic). Backends substitute the run's batch for it.
@@ -73,11 +76,28 @@ struct Program {
   std::vector<Op> ops;             // topological order
   std::vector<int32_t> inputs;     // network inputs, in declaration order
   std::vector<int32_t> outputs;    // network outputs, in declaration order
+  // Weights hold shapes but no bytes: the passes' dry run that sizes a build before it starts
+  // (build_cost.h). Never serialized.
+  bool shapesOnly = false;
 };
 
 // Batch range of the optimization profile. For a static network min = opt = max = the fixed batch.
 struct BatchRange {
   int64_t min = 1, opt = 1, max = 1;
+};
+
+// One timing-cache entry: `key` names what was timed (layer kind and shape, precision, rows),
+// `tactic` is the backend's opaque encoding of the winner.
+struct TimingEntry {
+  std::string key, tactic;
+};
+
+// What a build may cost, checked from shapes before any work (build_cost.h). Unlimited unless
+// the caller says (the API passes shared/network/limits.ts).
+struct BuildLimits {
+  double planBytes = std::numeric_limits<double>::infinity();    // weights the plan stores
+  double foldedBytes = std::numeric_limits<double>::infinity();  // fp32 constants folding computes
+  double foldFlops = std::numeric_limits<double>::infinity();    // arithmetic of constant folding
 };
 
 struct BuildConfig {
@@ -89,6 +109,11 @@ struct BuildConfig {
   // Tactics of an earlier build of the same program (a timing cache): a backend that autotunes
   // reuses them instead of timing again, so that the rebuild gives the same plan bytes.
   std::vector<uint8_t> reuseTactics;
+  // Autotuning winners of earlier builds anywhere in the fleet, read before timing (the cuda
+  // backend's timing cache; other backends ignore it).
+  std::vector<TimingEntry> timingCache;
+  BuildLimits limits;
+  const CancelFlag* cancel = nullptr;  // not owned; null: the build cannot be cancelled
 };
 
 }  // namespace trtfarm

@@ -4,10 +4,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "build_cost.h"
 #include "error.h"
-#include "half.h"
 #include "profile.h"
 #include "shapes.h"
+#include "weights.h"
 
 namespace trtfarm {
 
@@ -35,9 +36,9 @@ void checkData(const char* what, const std::vector<float>& data, int64_t expecte
   if (static_cast<int64_t>(data.size()) != expected)
     throw std::invalid_argument(std::string(what) + " has " + std::to_string(data.size()) + " values, expected " +
                                 std::to_string(expected) + " (" + detail + ")");
-  for (size_t i = 0; i < data.size(); ++i)
-    if (!std::isfinite(data[i]))
-      throw std::invalid_argument(std::string(what) + "[" + std::to_string(i) + "] is not a finite number");
+  const size_t bad = firstNonFinite(data);
+  if (bad < data.size())
+    throw std::invalid_argument(std::string(what) + "[" + std::to_string(bad) + "] is not a finite number");
 }
 
 void checkInput(const InputSpec& input) {
@@ -102,12 +103,10 @@ Dims layerShape(const LayerSpec& layer, const std::vector<Dims>& in) {
 void checkReducedRange(const LayerSpec& layer, const std::string& who, Precision precision) {
   const bool half = precision == Precision::FP16 || precision == Precision::FP8;
   const auto check = [&](const std::vector<float>& data, const char* field) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      const uint16_t bits = half ? floatToHalf(data[i]) : floatToBf16(data[i]);
-      if ((bits & 0x7fffu) >= (half ? 0x7c00u : 0x7f80u))
-        fail(who + ": " + field + "[" + std::to_string(i) + "] = " + std::to_string(data[i]) + " is outside the " +
-             (half ? "fp16" : "bf16") + " range; build with a wider precision");
-    }
+    const size_t i = firstOverflow(reinterpret_cast<const uint8_t*>(data.data()), data.size(), storageType(precision));
+    if (i < data.size())
+      fail(who + ": " + field + "[" + std::to_string(i) + "] = " + std::to_string(data[i]) + " is outside the " +
+           (half ? "fp16" : "bf16") + " range; build with a wider precision");
   };
   if (precision != Precision::FP8) check(layer.weights, "weights");
   if (layer.bias) check(*layer.bias, "bias");
@@ -210,6 +209,7 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
       fail("tensor '" + net.names[t] + "' " + formatDims(net.shapes[t]) + " is too large at the profile's max batch " +
            std::to_string(net.batch.max));
   for (int32_t t : net.outputs) net.outputDescs.push_back(TensorDesc{net.names[t], net.shapes[t], {}});
+  checkBuildLimits(estimateBuildCost(network, net, config.precision), config.limits);
   return net;
 }
 

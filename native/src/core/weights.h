@@ -16,6 +16,13 @@ uint64_t storedBytes(DType dtype, const Dims& shape);
 // fp8 builds compute in fp16 around their e4m3 FC weights (quantizeFcWeights).
 DType storageType(Precision precision);
 Weights makeWeights(const Dims& shape, const std::vector<float>& values, DType dtype = DType::F32);
+// The same from `count` fp32 values at `values` (any alignment): no intermediate copy.
+Weights makeWeights(const Dims& shape, const uint8_t* values, size_t count, DType dtype);
+// Index of the first of `count` fp32 values at `values` that is finite but rounds to infinity
+// in `dtype` (F16 or BF16), or `count` when none does.
+size_t firstOverflow(const uint8_t* values, size_t count, DType dtype);
+// Index of the first NaN or infinity in `values`, or its size.
+size_t firstNonFinite(const std::vector<float>& values);
 std::vector<float> widen(const Weights& weights);
 // Rounds every weight of the program to `dtype` (round-to-nearest-even).
 void storeWeightsAs(Program& program, DType dtype);

@@ -40,8 +40,8 @@ class EventPair {
 
 }  // namespace
 
-Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision)
-    : lt_(lt), stream_(stream), precision_(precision), type_(storageType(precision)) {
+Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision, const CancelFlag* cancel)
+    : lt_(lt), stream_(stream), precision_(precision), cancel_(cancel), type_(storageType(precision)) {
   const char* log = std::getenv("TRTFARM_CUDA_TUNING_LOG");
   log_ = log != nullptr && std::string(log) == "1";
   int device = 0, l2 = 0;
@@ -121,6 +121,7 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
   Tactic best;
   best.micros = -1;
   auto consider = [&](Tactic candidate, const std::function<void(const void*, void*)>& layer) {
+    throwIfCancelled(cancel_);
     try {
       candidate.micros = time(layer);
     } catch (const Error& e) {
