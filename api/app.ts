@@ -1,10 +1,14 @@
 // The API as a Fastify instance, ready to inject() or listen(): server.ts listens, tests
 // inject. The caller owns nothing else: close() closes the queues and Redis connections.
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
+import { BuildCancellation } from './builds/build-cancellation.js';
+import { BuildSubmission } from './builds/build-submission.js';
+import { SweepService } from './builds/sweep-service.js';
 import { FarmServices } from './farm-services.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
@@ -13,6 +17,7 @@ import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
+import { sweepRoutes } from './routes/sweeps.js';
 import { v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
@@ -53,8 +58,15 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.decorate('farm', farm);
   app.addHook('onClose', () => farm.close());
 
+  // multipart/form-data uploads of POST /v1/builds and /v1/sweeps (their limits: model-upload.ts).
+  await app.register(multipart);
+  const submission = new BuildSubmission(farm, engine);
+  const sweeps = new SweepService(farm, submission, new BuildCancellation(farm, submission.statuses));
+  app.addHook('onClose', () => sweeps.close());
+
   await installDocs(app);
-  await app.register(buildRoutes, { engine });
+  await app.register(buildRoutes, { submission });
+  await app.register(sweepRoutes, { sweeps });
   await app.register(planRoutes);
   await app.register(inferRoutes);
   await app.register(v2Routes);

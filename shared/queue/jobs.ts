@@ -12,6 +12,8 @@ export interface WireTensor {
 export interface BuildJobData {
   backend: BackendName;
   compatKey: string;
+  // Batches the report measures besides the profile's min, opt and max (a sweep's `batch`).
+  reportBatches?: number[];
 }
 
 export interface BuildJobResult {
