@@ -1,9 +1,8 @@
 // Limits on what a network becomes once built (issue 9 item 4), as the API answers them: a small
-// request whose plan would exceed MAX_PLAN_BYTES, or whose constant folding would be too much
-// work, is refused 413 with the engine's message naming the limit, in JSON and in ONNX, and
-// nothing is queued; a build past TRTFARM_BUILD_TIMEOUT_MS is cancelled and fails with a message.
-// The plan-size estimate, the folding cap and the cancellation are the engine's (native half);
-// these tests fail on an engine without them.
+// request whose plan would store too many weights, or whose constant folding would be too much
+// work, is refused 413 with the engine's message naming the limit, every way it comes in (JSON,
+// ONNX, multipart, sweeps), and nothing is queued; a build past TRTFARM_BUILD_TIMEOUT_MS is
+// cancelled and fails with a message. The estimates and the cancellation are the engine's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -59,6 +58,21 @@ describe('limits on the built plan', () => {
       assert.equal(await farm.jobCount(), before);
     });
   }
+
+  it('answers 413 to the same model as a multipart upload and as a sweep', async () => {
+    const before = await farm.jobCount();
+    const form = new FormData();
+    form.append('model', new Blob([Buffer.from(sharedConstantOnnx().onnx, 'base64')]), 'model.onnx');
+    form.append('options', new Blob([JSON.stringify({ backend: 'cpu' })], { type: 'application/json' }), 'options.json');
+    const encoded = new Response(form);
+    const upload = await farm.app.inject({ method: 'POST', url: '/v1/builds', payload: Buffer.from(await encoded.arrayBuffer()), headers: { 'content-type': encoded.headers.get('content-type')! } });
+    assert.equal(upload.statusCode, 413, upload.body);
+    assert.match(upload.json().message, /limits\.planBytes/);
+    const sweep = await farm.post('/v1/sweeps', { network: sharedConstantJson().network, precisions: ['fp32', 'fp16'], backends: ['cpu'] });
+    assert.equal(sweep.statusCode, 413, sweep.body);
+    assert.match(sweep.json().message, /limits\.planBytes/);
+    assert.equal(await farm.jobCount(), before);
+  });
 
   it('answers 413 to 12 chained products of 1024² constants (too much constant folding)', async () => {
     const before = await farm.jobCount();
