@@ -10,6 +10,7 @@ import { BuildCancellation } from './builds/build-cancellation.js';
 import { BuildSubmission } from './builds/build-submission.js';
 import { SweepService } from './builds/sweep-service.js';
 import { FarmServices } from './farm-services.js';
+import { InferenceService } from './infer/inference-jobs.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
 import { installJsonBody } from './plugins/json-body.js';
@@ -18,12 +19,13 @@ import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
 import { sweepRoutes } from './routes/sweeps.js';
-import { v2Routes } from './routes/v2.js';
+import { installV2ErrorBodies, v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     farm: FarmServices;
+    inference: InferenceService;
   }
 }
 
@@ -50,12 +52,14 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
   installJsonBody(app);
+  installV2ErrorBodies(app);
 
   const farm = new FarmServices(config);
   // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).
   farm.redis.on('error', (error: Error) => app.log.warn({ err: error.message }, 'redis connection error'));
   await farm.open();
   app.decorate('farm', farm);
+  app.decorate('inference', new InferenceService(farm, config));
   app.addHook('onClose', () => farm.close());
 
   // multipart/form-data uploads of POST /v1/builds and /v1/sweeps (their limits: model-upload.ts).

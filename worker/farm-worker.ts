@@ -57,7 +57,7 @@ export class FarmWorker {
     const catalog = new PlanCatalog(redis, config.queuePrefix);
     const timingCache = new TimingCache(redis, config.queuePrefix);
     const build = buildProcessor({ engine, store, catalog, index, inputs, timingCache, binding, testDelayMs: config.testBuildDelayMs, buildTimeoutMs: config.buildTimeoutMs });
-    const infer = inferProcessor(engines, id);
+    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching, testDelayMs: config.testInferDelayMs });
     const workers: Worker[] = [];
     const queues: string[] = [];
     for (const served of binding.serves) {
@@ -69,7 +69,10 @@ export class FarmWorker {
       // to be taken over, and its successor needs the input. (A completed build is never run again.)
       builds.on('completed', (job) => inputs.delete(job.id!).catch((error) => log.warn({ job: job.id, err: error.message }, 'build input not deleted')));
       workers.push(builds);
-      workers.push(new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency }));
+      const inferences = new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency });
+      // As for builds: the inputs stay until the job is completed, for a worker that takes it over.
+      inferences.on('completed', (job) => void redis.del(farmKeys.inferInputs(config.queuePrefix, job.id!)).catch(() => undefined));
+      workers.push(inferences);
       queues.push(buildQueue, inferQueue);
     }
     // A sweep's parent job runs once all its variants finished: its state is the sweep's.

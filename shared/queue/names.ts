@@ -41,4 +41,7 @@ export const farmKeys = {
   plan: (prefix: string, kind: 'plan' | 'meta', planId: string) => `${prefix}:plans:${kind}:${planId}`,
   // The fleet-wide timing cache of one device class: field = the addon's entry key, value = tactic.
   timingCache: (prefix: string, compatKey: string) => `${prefix}:timing-cache:${compatKey}`,
+  // An inference job's tensors, beside the job (shared/queue/wire-tensor.ts's layout).
+  inferInputs: (prefix: string, jobId: string) => `${prefix}:infer-inputs:${jobId}`,
+  inferOutputs: (prefix: string, jobId: string) => `${prefix}:infer-outputs:${jobId}`,
 };

@@ -48,6 +48,7 @@ describe('the seed through REST', () => {
     assert.equal(answer.statusCode, 200, answer.body);
     assert.deepEqual(answer.json(), {
       model_name: build.plan.id,
+      model_version: '1',
       id: 'seed',
       outputs: [{ name: 'out', shape: [1, 2], datatype: 'FP32', data: [1770, -1770] }],
     });
@@ -156,7 +157,7 @@ describe('the seed through REST', () => {
   it('serves the OpenAPI document of every contract route at /docs/json', async () => {
     const paths = Object.keys((await farm.get('/docs/json')).json().paths);
     for (const route of ['/v1/builds', '/v1/builds/{id}', '/v1/plans/{planId}', '/v1/plans/{planId}/meta', '/v1/infer', '/v1/infer/{id}',
-      '/v2/models/{planId}/infer', '/v2/models/{planId}', '/v1/workers', '/v2/health/ready', '/healthz', '/readyz']) {
+      '/v2/models/{model}/infer', '/v2/models/{model}', '/v2/models/{model}/versions/{version}/infer', '/v2/models/{model}/stats', '/v1/workers', '/v2/health/ready', '/healthz', '/readyz']) {
       assert.ok(paths.includes(route), `${route} missing from the OpenAPI document`);
     }
   });
