@@ -8,8 +8,8 @@
 //      meanwhile are answered 503: not accepted), restarted on the same port and AOF.
 // Then every accepted request (build 202/200, inference 202/200) is read back: lost = not
 // completed with the right result; duplicated = completed more than once (counted from each
-// queue's event stream, read from its start). Prints the figures; exits 1 if any was lost or
-// duplicated.
+// queue's event stream, read from its start; per job: a job may hold several inferences). Prints
+// the figures; exits 1 if any was lost or duplicated.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -220,8 +220,12 @@ for (const infer of infers) {
   if (status?.status !== 'completed' || !exact) lost.push(`inference ${infer.id}: ${status?.status}${status?.error ? ` ${status.error.message}` : ''}`);
 }
 await sleep(500); // the last completion events
-const duplicated = [...builds.map((b) => b.id), ...infers.map((i) => i.id)].filter((id) => (completions.get(id) ?? 0) > 1);
-const noEvent = [...builds.map((b) => b.id), ...infers.map((i) => i.id)].filter((id) => !completions.has(id)).length;
+// An inference id is its job's id, or the job's id and its place in the job (requests of one plan
+// are batched into jobs: \`<class>.<uuid>.<index>\`).
+const jobOf = (inferenceId: string) => inferenceId.match(/^(.+\.[0-9a-f-]{36})(?:\.\d+)?$/)?.[1] ?? inferenceId;
+const jobIds = [...new Set([...builds.map((b) => b.id), ...infers.map((i) => jobOf(i.id))])];
+const duplicated = jobIds.filter((id) => (completions.get(id) ?? 0) > 1);
+const noEvent = jobIds.filter((id) => !completions.has(id)).length;
 
 const figures = {
   workerKills: opts.trials,
@@ -232,6 +236,7 @@ const figures = {
   buildsRefused: counts.buildsRefused,
   inferencesAccepted: infers.length,
   inferencesRefused: counts.infersRefused,
+  inferenceJobs: new Set(infers.map((i) => jobOf(i.id))).size,
   buildsTakenOver: stalled.build,
   inferencesTakenOver: stalled.infer,
   lost: lost.length,
