@@ -1,8 +1,9 @@
 // Property-based: ONNX models — random graphs of supported and unsupported operators over random
 // initializers, exported MLPs, and both with their bytes damaged — never get anything but a clear
 // answer. Through onnxToNetwork and engine.validate: an OnnxImportError (400 or 413) or a caller's
-// engine error, each with a message, or acceptance, and then the network builds. Through the API:
-// 2xx, or 4xx with a message; never a 5xx. Run counts: test/helpers/fuzz-runs.ts.
+// engine error, each with a message, or acceptance, and then the network builds. Through the API
+// (base64 in JSON, or a multipart file): 2xx, or 4xx with a message; never a 5xx.
+// Run counts: test/helpers/fuzz-runs.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -94,6 +95,16 @@ function assertMessage(error: unknown): void {
   assert.ok(error instanceof Error && error.message.length > 0, `no message: ${error}`);
 }
 
+function upload(farm: TestFarm, bytes: Uint8Array) {
+  const form = new FormData();
+  form.append('model', new Blob([Buffer.from(bytes)]), 'model.onnx');
+  form.append('options', new Blob([JSON.stringify({ backend: 'cpu' })], { type: 'application/json' }), 'options.json');
+  const encoded = new Response(form);
+  return encoded.arrayBuffer().then((body) =>
+    farm.app.inject({ method: 'POST', url: '/v1/builds', payload: Buffer.from(body), headers: { 'content-type': encoded.headers.get('content-type')! } }),
+  );
+}
+
 describe('ONNX import, fuzzed', () => {
   it('onnxToNetwork and engine.validate refuse with a message or accept, and what they accept builds', async () => {
     await fc.assert(
@@ -125,10 +136,10 @@ describe('ONNX import, fuzzed', () => {
     let farm: TestFarm;
     farmForSuite((f) => (farm = f));
 
-    it('answers POST /v1/builds with an ONNX model 2xx, or 4xx with a message, never 5xx', async () => {
+    it('answers POST /v1/builds with an ONNX model (base64 JSON or a multipart file) 2xx, or 4xx with a message, never 5xx', async () => {
       await fc.assert(
-        fc.asyncProperty(models, async (bytes) => {
-          const answer = await farm.post('/v1/builds', { onnx: Buffer.from(bytes).toString('base64'), backend: 'cpu' });
+        fc.asyncProperty(models, fc.boolean(), async (bytes, asFile) => {
+          const answer = asFile ? await upload(farm, bytes) : await farm.post('/v1/builds', { onnx: Buffer.from(bytes).toString('base64'), backend: 'cpu' });
           assert.ok(answer.statusCode < 500, `${answer.statusCode} ${answer.body}`);
           if (answer.statusCode >= 400) assert.ok(typeof answer.json().message === 'string' && answer.json().message.length > 0, answer.body);
           else assert.match(answer.json().id, /^[0-9a-f]{64}$/);
