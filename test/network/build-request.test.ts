@@ -35,6 +35,17 @@ describe('build request', () => {
     assert.equal(await idOf(reordered), id);
   });
 
+  it('keeps tensorrt options only where they differ from the defaults, so spelling defaults out keeps the id', async () => {
+    const plain = { network: seedFullyConnectedJson(), backend: 'tensorrt' };
+    assert.equal(await idOf({ ...plain, tensorrt: {} }), await idOf(plain));
+    assert.equal(await idOf({ ...plain, tensorrt: { versionCompatible: false, hardwareCompatibility: 'none' } }), await idOf(plain));
+    const portable = await parseBuildRequest({ ...plain, tensorrt: { versionCompatible: true, hardwareCompatibility: 'ampere+' } });
+    assert.deepEqual(portable.options.tensorrt, { versionCompatible: true, hardwareCompatibility: 'ampere+' });
+    assert.notEqual(buildRequestId(portable), await idOf(plain));
+    await assert.rejects(parseBuildRequest({ ...plain, tensorrt: { hardwareCompatibility: 'hopper+' } }), /ampere\+/);
+    await assert.rejects(parseBuildRequest({ network: seedFullyConnectedJson(), tensorrt: {} }), /tensorrt options need "backend": "tensorrt"/);
+  });
+
   it('gives a different id when one weight, the precision, the backend or the profile differs', async () => {
     const id = await idOf({ network: seedFullyConnectedJson() });
     const oneWeight = seedFullyConnectedJson() as Json;
