@@ -28,7 +28,7 @@ const out = [
   `- network: 4 × fullyConnected ${hidden}→${hidden} + bias + ReLU, one plan per precision (dynamic batch, opt 64);` +
     ' fp32 host arrays in and out whatever the precision inside',
   '- ours: `Engine.infer()` from Node, median wall time of one call at a time on the same input array, per way of' +
-    ' copying (`TRTFARM_CUDA_HOST_IO`: staged is the default); PyTorch: a pageable host tensor copied in (as `.cuda()`),' +
+    ' copying (`TRTFARM_CUDA_HOST_IO`: auto is the default); PyTorch: a pageable host tensor copied in (as `.cuda()`),' +
     ' a CUDA-graph replay of the same network, `.cpu()`, median wall time, in the same run',
   `- settings: TRTFARM_CUDA_CONTEXTS=${process.env.TRTFARM_CUDA_CONTEXTS ?? '4 (default)'},` +
     ` UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'} (at most that many calls run at once)`,

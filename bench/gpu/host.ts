@@ -4,7 +4,7 @@
 // once per way of copying (TRTFARM_CUDA_HOST_IO, set before each load). Appends one JSON line per
 // measurement to --out.
 //   npx tsx bench/gpu/host.ts --out FILE [--backend cuda|cpu] [--hidden 4096] [--precisions fp32,tf32,fp16,bf16]
-//     [--batches 1,8,64,256,1024,4096] [--concurrency 4,16] [--concurrent-batches 1,64] [--modes staged,pageable,registered]
+//     [--batches 1,8,64,256,1024,4096] [--concurrency 4,16] [--concurrent-batches 1,64] [--modes auto,staged,pageable,registered]
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { engine as addon } from '../../shared/engine/addon.js';
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '1,8,64,256,1024,4096' },
     concurrency: { type: 'string', default: '4,16' },
     'concurrent-batches': { type: 'string', default: '1,64' },
-    modes: { type: 'string', default: 'staged,pageable,registered' },
+    modes: { type: 'string', default: 'auto,staged,pageable,registered' },
   },
 });
 if (!args.out) throw new Error('--out FILE is required');

@@ -67,7 +67,7 @@ test('concurrent calls equal sequential ones and the reference, for every host c
   for (const precision of ['fp32', 'fp16', 'fp8'] as const) {
     const profile = { x: { min: [1, WIDTH], opt: [64, WIDTH], max: [MAX_BATCH, WIDTH] } };
     const { plan } = await engine.build(net, { precision, backend: 'cuda', profile });
-    for (const mode of ['staged', 'pageable', 'registered'])
+    for (const mode of ['auto', 'staged', 'pageable', 'registered'])
       for (const contexts of ['1', '4']) {
         const e = await loadWith({ TRTFARM_CUDA_HOST_IO: mode, TRTFARM_CUDA_CONTEXTS: contexts }, plan);
         const sequential: Record<string, Tensor>[] = [];
@@ -106,7 +106,7 @@ test('a bad TRTFARM_CUDA_HOST_IO or TRTFARM_CUDA_CONTEXTS fails the load naming 
   const profile = { x: { min: [1, WIDTH], opt: [1, WIDTH], max: [4, WIDTH] } };
   const { plan } = await engine.build(network(), { precision: 'fp32', backend: 'cuda', profile });
   for (const [env, name] of [
-    [{ TRTFARM_CUDA_HOST_IO: 'zero-copy' }, /TRTFARM_CUDA_HOST_IO must be staged, pageable or registered/],
+    [{ TRTFARM_CUDA_HOST_IO: 'zero-copy' }, /TRTFARM_CUDA_HOST_IO must be auto, staged, pageable or registered/],
     [{ TRTFARM_CUDA_CONTEXTS: '0' }, /TRTFARM_CUDA_CONTEXTS must be an integer from 1 to 64/],
   ] as const)
     await assert.rejects(loadWith(env, plan), (err: unknown) => isEngineError(err, 'E_BACKEND') && name.test(err.message));

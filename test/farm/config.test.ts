@@ -27,7 +27,7 @@ describe('configuration', () => {
   // Read by the cuda backend at each load: a bad value is refused at start, not at every load.
   for (const [name, bad, good] of [
     ['TRTFARM_CUDA_CONTEXTS', ['0', '65', '2.5', 'four'], ['1', '4', '64']],
-    ['TRTFARM_CUDA_HOST_IO', ['zero-copy', 'Staged', ''], ['staged', 'pageable', 'registered']],
+    ['TRTFARM_CUDA_HOST_IO', ['zero-copy', 'Staged', ''], ['auto', 'staged', 'pageable', 'registered']],
   ] as const) {
     for (const value of bad)
       it(`refuses ${name}=${JSON.stringify(value)}, naming it`, () => {

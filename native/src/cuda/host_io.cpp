@@ -22,10 +22,11 @@ size_t chunkBytes(size_t bytes) { return std::max(kMinChunkBytes, (bytes + kMaxC
 HostIo hostIoFromEnv() {
   const char* env = std::getenv("TRTFARM_CUDA_HOST_IO");
   const std::string mode = env ? env : "";
-  if (mode.empty() || mode == "staged") return HostIo::Staged;
+  if (mode.empty() || mode == "auto") return HostIo::Auto;
+  if (mode == "staged") return HostIo::Staged;
   if (mode == "pageable") return HostIo::Pageable;
   if (mode == "registered") return HostIo::Registered;
-  throw Error(ErrorCode::Backend, "TRTFARM_CUDA_HOST_IO must be staged, pageable or registered, not '" + mode + "'");
+  throw Error(ErrorCode::Backend, "TRTFARM_CUDA_HOST_IO must be auto, staged, pageable or registered, not '" + mode + "'");
 }
 
 size_t contextsFromEnv() {
@@ -45,10 +46,11 @@ HostTransfer::~HostTransfer() {
 }
 
 // Whether the DMA may use `host` as it is: always for pageable copies, when it could be
-// registered for registered ones (not when another call registered part of its pages).
+// registered for registered ones and large ones in auto mode (not when another call registered part
+// of its pages).
 bool HostTransfer::direct(const void* host, size_t bytes) {
   if (mode_ == HostIo::Pageable) return true;
-  if (mode_ == HostIo::Staged) return false;
+  if (mode_ == HostIo::Staged || (mode_ == HostIo::Auto && bytes < kRegisterFromBytes)) return false;
   void* p = const_cast<void*>(host);
   if (cudaHostRegister(p, bytes, cudaHostRegisterDefault) != cudaSuccess) {
     cudaGetLastError();  // not sticky: clear it, and stage this one

@@ -1,8 +1,11 @@
 // How a run's fp32 tensors cross between the caller's host arrays and the device. The caller's
 // arrays are used where they are; `HostIo` says how (TRTFARM_CUDA_HOST_IO, measured by
 // bench/gpu/host.sh):
-//   staged      (default) one copy through the context's pinned staging, in chunks, so that the
-//               host copy of one chunk overlaps the DMA of the one before;
+//   auto        (default) registered for a tensor of kRegisterFromBytes or more, staged below: on
+//               the H200 (bench/gpu/results-host.md, 2026-12-01) staging was faster up to 4 MiB a
+//               tensor and registering 1.2-1.8× faster from 16 MiB;
+//   staged      one copy through the context's pinned staging, in chunks, so that the host copy of
+//               one chunk overlaps the DMA of the one before;
 //   pageable    cudaMemcpyAsync straight from/to the caller's (pageable) memory: the driver stages;
 //   registered  cudaHostRegister of the caller's arrays for the call, DMA with no host copy; an
 //               array whose pages another call has registered goes through the staging instead.
@@ -15,7 +18,9 @@
 
 namespace trtfarm::cuda {
 
-enum class HostIo { Staged, Pageable, Registered };
+enum class HostIo { Auto, Staged, Pageable, Registered };
+
+constexpr size_t kRegisterFromBytes = 8u << 20;
 
 // TRTFARM_CUDA_HOST_IO; throws Error{Backend} for an unknown value.
 HostIo hostIoFromEnv();
