@@ -6,9 +6,14 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { FarmServices } from './farm-services.js';
+import { installAuth } from './plugins/auth.js';
+import { installBackpressure } from './plugins/backpressure.js';
+import { installDashboard } from './plugins/dashboard.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
 import { installJsonBody } from './plugins/json-body.js';
+import { installMetrics } from './plugins/metrics.js';
+import { QueueCatalog } from './plugins/queue-catalog.js';
 import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
@@ -37,6 +42,8 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
   installJsonBody(app);
+  installAuth(app, config.apiKeys);
+  await installBackpressure(app, config);
 
   const farm = new FarmServices(config);
   // Reconnection errors during an outage: logged, not thrown (requests meanwhile get 503).
@@ -46,6 +53,9 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.addHook('onClose', () => farm.close());
 
   await installDocs(app);
+  const catalog = new QueueCatalog(farm);
+  await installMetrics(app, catalog);
+  await installDashboard(app, catalog);
   await app.register(buildRoutes, { engine });
   await app.register(planRoutes);
   await app.register(inferRoutes);

@@ -1,10 +1,10 @@
 // The API alone: `tsx api/server.ts` (npm start runs it beside the workers). Listens, prints
 // its URL, and closes cleanly on SIGTERM/SIGINT.
 import { engine } from '../shared/engine/addon.js';
-import { loadConfig } from '../shared/config.js';
+import { loadConfigOrExit } from '../shared/config.js';
 import { buildApp } from './app.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const app = await buildApp({ config, engine }).catch((error: Error) => {
   process.stderr.write(`trtfarm API: cannot start (Redis at ${config.redisUrl}?): ${error.message}\n`);
   process.exit(1);

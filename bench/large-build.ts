@@ -17,7 +17,7 @@ import { engine } from '../shared/engine/addon.js';
 import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../shared/network/build-request.js';
 import { contentHash } from '../shared/network/content-hash.js';
 import type { Precision } from '../shared/network/spec.js';
-import { LocalRedis } from '../shared/queue/local-redis.js';
+import { LocalRedis } from '../bin/local-redis.js';
 import { FsPlanStore } from '../shared/store/fs-plan-store.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

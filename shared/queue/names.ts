@@ -21,4 +21,6 @@ export const farmKeys = {
   workerSet: (prefix: string) => `${prefix}:workers`,
   worker: (prefix: string, id: string) => `${prefix}:workers:${id}`,
   build: (prefix: string, buildId: string) => `${prefix}:builds:${buildId}`,
+  // Every build and infer queue the API has seen (api/plugins/queue-catalog.ts).
+  queues: (prefix: string) => `${prefix}:queues`,
 };
