@@ -2,7 +2,7 @@
 // worker's memory, while still admitting real models: a 4-layer MLP of 4096 × 4096 fp32 weights
 // (4 × 64 MiB + biases) passes as base64, and the base64 text of the largest allowed weights stays
 // below V8's maximum string length (2^29 − 24 characters), so the JSON body can still be parsed.
-// A request over a limit is answered 413 (see ValidationError.statusCode).
+// A request over a limit is a ValidationError of kind 'over-limit' (the API answers 413).
 
 // Layers in one network.
 export const MAX_LAYERS = 256;

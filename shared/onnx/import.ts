@@ -14,7 +14,7 @@ const MIN_OPSET = 13;
 
 // Throws OnnxImportError (a ValidationError: the caller's fault) for anything it cannot convert.
 export function onnxToNetwork(bytes: Uint8Array): NetworkSpec {
-  if (bytes.length > MAX_ONNX_BYTES) throw new OnnxImportError(`the model has ${bytes.length} bytes, over the limit of ${MAX_ONNX_BYTES}`, 413);
+  if (bytes.length > MAX_ONNX_BYTES) throw new OnnxImportError(`the model has ${bytes.length} bytes, over the limit of ${MAX_ONNX_BYTES}`, 'over-limit');
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -27,7 +27,7 @@ export function onnxToNetwork(bytes: Uint8Array): NetworkSpec {
   if (version < MIN_OPSET) throw new OnnxImportError(`opset ${version} is not supported; export with opset ${MIN_OPSET} or newer`);
   const network = new GraphConverter(model.graph).convert();
   if (network.layers.length > MAX_LAYERS) {
-    throw new OnnxImportError(`the model converts to ${network.layers.length} layers, over the limit of ${MAX_LAYERS}`, 413);
+    throw new OnnxImportError(`the model converts to ${network.layers.length} layers, over the limit of ${MAX_LAYERS}`, 'over-limit');
   }
   // float16 initializers double in size as float32.
   const weightBytes = network.layers.reduce((sum, layer) => {
@@ -35,7 +35,7 @@ export function onnxToNetwork(bytes: Uint8Array): NetworkSpec {
     return layer.type === 'constant' ? sum + layer.values.byteLength : sum;
   }, 0);
   if (weightBytes > MAX_TOTAL_WEIGHT_BYTES) {
-    throw new OnnxImportError(`the model's weights take ${weightBytes} bytes as float32, over the limit of ${MAX_TOTAL_WEIGHT_BYTES}`, 413);
+    throw new OnnxImportError(`the model's weights take ${weightBytes} bytes as float32, over the limit of ${MAX_TOTAL_WEIGHT_BYTES}`, 'over-limit');
   }
   return network;
 }

@@ -5,10 +5,13 @@ import type { BackendName } from '../network/spec.js';
 import { BACKEND_PREFERENCE } from './names.js';
 import type { ServedClass, WorkerRecord } from './worker-record.js';
 
-// 503: nothing alive to serve it (an outage); 422: the farm is up but cannot do this.
+// 'unavailable': nothing alive to serve it (an outage); 'unsupported': the farm is up but
+// cannot do this. The API chooses the status.
+export type RoutingKind = 'unavailable' | 'unsupported';
+
 export class RoutingError extends Error {
   constructor(
-    readonly statusCode: 422 | 503,
+    readonly kind: RoutingKind,
     message: string,
   ) {
     super(message);
@@ -16,14 +19,14 @@ export class RoutingError extends Error {
 }
 
 export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto'): ServedClass {
-  if (workers.length === 0) throw new RoutingError(503, 'no worker is alive: start one with `npm run worker`');
+  if (workers.length === 0) throw new RoutingError('unavailable', 'no worker is alive: start one with `npm run worker`');
   const wanted = backend === 'auto' ? BACKEND_PREFERENCE : [backend];
   for (const name of wanted) {
     const best = mostServed(workers, name);
     if (best) return best;
   }
   throw new RoutingError(
-    422,
+    'unsupported',
     `no live worker serves backend '${backend}' (live workers serve: ${servedBackends(workers).join(', ')})`,
   );
 }
@@ -31,7 +34,7 @@ export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto
 export function checkInferRoute(workers: WorkerRecord[], compatKey: string): void {
   if (workers.some((worker) => worker.serves.some((served) => served.compatKey === compatKey))) return;
   throw new RoutingError(
-    503,
+    'unavailable',
     `no live worker can run this plan (it needs ${compatKey}; live workers serve: ${
       workers.flatMap((w) => w.serves.map((s) => s.compatKey)).join(', ') || 'none'
     })`,

@@ -35,13 +35,13 @@ describe('routing', () => {
   });
 
   it('refuses with 503 when no worker is alive and 422 when none serves the backend', () => {
-    assert.throws(() => routeBuild([], 'auto'), (e: RoutingError) => e.statusCode === 503);
-    assert.throws(() => routeBuild([worker('a', [cpu])], 'cuda'), (e: RoutingError) => e.statusCode === 422 && /serve: cpu/.test(e.message));
+    assert.throws(() => routeBuild([], 'auto'), (e: RoutingError) => e.kind === 'unavailable');
+    assert.throws(() => routeBuild([worker('a', [cpu])], 'cuda'), (e: RoutingError) => e.kind === 'unsupported' && /serve: cpu/.test(e.message));
   });
 
   it('routes an inference only where the plan\'s compatKey is served', () => {
     assert.doesNotThrow(() => checkInferRoute([worker('a', [sm90])], sm90.compatKey));
-    assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.statusCode === 503);
+    assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.kind === 'unavailable');
   });
 
   it('names queues by job kind and class, without the colons BullMQ forbids', () => {
