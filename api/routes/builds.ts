@@ -40,7 +40,7 @@ export const buildRoutes: FastifyPluginAsyncZod<{ engine: EngineAddon }> = async
     },
     async (request, reply) => {
       const normalized = normalizeBuildRequest(request.body);
-      const target = routeBuild(await farm.liveWorkers(), normalized.options.backend);
+      const target = routeBuild(await farm.liveWorkers(), normalized.options.backend, normalized.options.precision);
       const { precision, profile } = normalized.options;
       // Shape inference and profile checks, synchronous and cheap: a network that cannot
       // build is refused here rather than failing in a worker.

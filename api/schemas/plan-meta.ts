@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRECISIONS } from '../../shared/network/build-request.js';
 
 const tensorInfoSchema = z.object({
   name: z.string(),
@@ -16,7 +17,7 @@ export const planMetaSchema = z
     compatKey: z.string().describe('hardware and library versions the plan runs on'),
     formatVersion: z.number().int(),
     device: z.object({ name: z.string(), computeCapability: z.string().optional(), memoryBytes: z.number().optional() }),
-    precision: z.enum(['fp32', 'tf32', 'fp16', 'bf16']),
+    precision: z.enum(PRECISIONS),
     batch: z.object({ min: z.number().int(), opt: z.number().int(), max: z.number().int() }),
     inputs: z.array(tensorInfoSchema),
     outputs: z.array(tensorInfoSchema),

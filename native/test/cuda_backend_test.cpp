@@ -1,7 +1,8 @@
 // The cuda backend end to end on a real GPU (build → plan bytes → load → run), against a float64
 // interpreter of the very program the plan holds: the seed golden, networks of every layer kind
-// at every precision and several batches, each tactic kind forced, tactic reuse, plan round
-// trip, and plans for another GPU refused. Exits 77 (skipped) where no GPU is visible.
+// at every precision and several batches, each tactic kind forced, tactic reuse, the timing
+// cache, cancellation, plan round trip, and plans for another GPU refused. Exits 77 (skipped)
+// where no GPU is visible.
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "check.h"
 #include "core/builder.h"
+#include "core/cancel.h"
 #include "core/half.h"
 #include "core/runtime.h"
 #include "cuda/kernels.h"
@@ -23,7 +25,7 @@ using namespace trtfarm;
 
 namespace {
 
-const Precision kPrecisions[] = {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16};
+const Precision kPrecisions[] = {Precision::FP32, Precision::TF32, Precision::FP16, Precision::BF16, Precision::FP8};
 
 const char* precisionName(Precision p) {
   switch (p) {
@@ -31,6 +33,7 @@ const char* precisionName(Precision p) {
     case Precision::TF32: return "tf32";
     case Precision::FP16: return "fp16";
     case Precision::BF16: return "bf16";
+    case Precision::FP8: return "fp8";
   }
   return "?";
 }
@@ -40,6 +43,7 @@ double tolerance(Precision p) {
   switch (p) {
     case Precision::FP32: return 1e-5;
     case Precision::TF32: return 1e-3;
+    case Precision::FP8: return 3e-2;  // against float64 on the e4m3 weights: the activations' e4m3 rounding
     default: return 1e-2;
   }
 }
@@ -67,6 +71,12 @@ size_t numel(const Dims& d) {
 // ---- float64 interpreter of a Program ----
 
 double weightAt(const Weights& w, size_t i) {
+  if (w.dtype == DType::F8E4M3) {  // the matrix, then one fp32 scale per row
+    const size_t count = static_cast<size_t>(w.shape.at(0) * w.shape.at(1));
+    float scale;
+    std::memcpy(&scale, w.bytes.data() + count + (i / w.shape[1]) * 4, 4);
+    return static_cast<double>(e4m3ToFloat(w.bytes[i])) * scale;
+  }
   if (w.dtype == DType::F32) {
     float f;
     std::memcpy(&f, w.bytes.data() + 4 * i, 4);
@@ -343,6 +353,7 @@ NetworkSpec wideMlp() {
 
 void seedGoldenEveryPrecision() {
   for (Precision p : kPrecisions)
+    if (p != Precision::FP8)  // fp8 keeps the seed's 2-wide layers in fp16: networksMatchFloat64 covers it
     for (const NetworkSpec& net : {seed::fullyConnected(), seed::matrixMultiply()}) {
       BuildConfig c;
       c.backend = "cuda";
@@ -390,13 +401,31 @@ void everyTacticKindMatchesFloat64() {
                                       }),
                           p, {1, 3, 16},
                           "gemv ×" + std::to_string(cuda::gemvFeaturesPerWarp(variant)) +
-                              (cuda::gemvStagesX(variant) ? " shared x" : ""));
+                              (cuda::gemvStagesX(variant) ? " shared x" : "") + (cuda::gemvDeep(variant) ? " deep" : ""));
     }
     checkAgainstFloat64(withTactics(bytes,
                                     [](std::vector<cuda::Tactic>& ts) {
                                       for (auto& t : ts) t.kind = cuda::TacticKind::LtDefault;
                                     }),
                         p, {1, 3, 16, 200}, "cublasLt heuristic");
+    if (p == Precision::FP8) {
+      // Both cuBLASLt forms of an fp8 layer, with the algorithm cuBLASLt's heuristic gives at load;
+      // the fp8 product only where the tuner chose it for some batch (so it runs on this cuBLASLt and card).
+      const cuda::TacticTable tuned = cuda::TacticTable::parse(parsePlan(bytes.data(), bytes.size()).tactics);
+      bool fp8Ran = false;
+      for (const auto& g : tuned.gemms)
+        for (const auto& t : g.tactics) fp8Ran = fp8Ran || t.kind == cuda::TacticKind::Lt;
+      if (!fp8Ran) std::printf("  cublasLt fp8: the tuner chose no fp8 kernel here; only the dequantized form is forced\n");
+      for (const auto kind : {cuda::TacticKind::Lt, cuda::TacticKind::LtDequantized}) {
+        if (kind == cuda::TacticKind::Lt && !fp8Ran) continue;
+        checkAgainstFloat64(withTactics(bytes,
+                                        [&](std::vector<cuda::Tactic>& ts) {
+                                          for (auto& t : ts) t = cuda::Tactic{kind};
+                                        }),
+                            p, {1, 3, 16, 200},
+                            kind == cuda::TacticKind::Lt ? "cublasLt fp8" : "cublasLt fp16 dequantized");
+      }
+    }
     // The algorithm timed at the largest batch, stored for every batch: where it cannot run a
     // shape the engine falls back to cuBLASLt's heuristic, never to a wrong result.
     checkAgainstFloat64(withTactics(bytes,
@@ -407,12 +436,120 @@ void everyTacticKindMatchesFloat64() {
   }
 }
 
+// fp8 keeps the FC weights in e4m3 with per-channel scales where k and n are multiples of 16,
+// and fp16 elsewhere; the plan says so and its tactics are described.
+void fp8StoresE4m3WeightsWithScales() {
+  const auto bytes = build(wideMlp(), config(Precision::FP8, wideMlp(), 1, 8, 512));
+  const Plan plan = parsePlan(bytes.data(), bytes.size());
+  CHECK(plan.precision == Precision::FP8);
+  int e4m3 = 0;
+  for (const Op& op : plan.program.ops) {
+    if (op.kind != Op::Kind::Gemm) continue;
+    const Weights& w = plan.program.weights[op.weight];
+    CHECK(w.dtype == DType::F8E4M3 && w.bytes.size() == static_cast<size_t>(op.n * op.k + op.n * 4));
+    e4m3 += w.dtype == DType::F8E4M3;
+  }
+  CHECK(e4m3 == 3);
+  const auto odd = build(fcStack(), config(Precision::FP8, fcStack(), 1, 8, 64));
+  const Plan oddPlan = parsePlan(odd.data(), odd.size());
+  for (const Op& op : oddPlan.program.ops)
+    if (op.kind == Op::Kind::Gemm)
+      CHECK(oddPlan.program.weights[op.weight].dtype == ((op.k % 16 == 0 && op.n % 16 == 0) ? DType::F8E4M3 : DType::F16));
+}
+
 void reusedTacticsGiveTheSamePlan() {
   const NetworkSpec net = wideMlp();
   BuildConfig c = config(Precision::FP16, net, 1, 8, 64);
   const auto first = build(net, c);
   c.reuseTactics = parsePlan(first.data(), first.size()).tactics;
   CHECK(build(net, c) == first);
+}
+
+std::vector<const cuda::Tactic*> tacticsOf(const cuda::TacticTable& table) {
+  std::vector<const cuda::Tactic*> all;
+  for (const auto& g : table.gemms)
+    for (const auto& t : g.tactics) all.push_back(&t);
+  return all;
+}
+
+bool sameKernel(const cuda::Tactic& a, const cuda::Tactic& b) {
+  return a.kind == b.kind && a.variant == b.variant && a.algo == b.algo && a.workspaceBytes == b.workspaceBytes;
+}
+
+// A second network of the same shapes (other weights) built with the first one's winners times
+// nothing: every (layer, bucket) is a hit, the kernels are the first build's, the plan says
+// which tactics came from the cache, and it runs as correctly (and, for the same weights,
+// identically) as a plan that timed them.
+void timingCacheServesANetworkOfTheSameShapes() {
+  auto backend = createBackend("cuda", 0);
+  const NetworkSpec first = wideMlp();
+  const BuildConfig c = config(Precision::FP16, first, 1, 8, 64);
+  const Plan cold = buildPlan(first, c, *backend, nullptr);
+  const auto coldCache = backend->timingCache(cold.tactics);
+  CHECK(coldCache && coldCache->hits == 0);
+  const cuda::TacticTable coldTable = cuda::TacticTable::parse(cold.tactics);
+  const size_t gemmBuckets = coldTable.gemms.size() * coldTable.buckets.size();
+  CHECK(gemmBuckets == 3 * 6);
+  CHECK(coldCache->entries.size() == gemmBuckets);  // three distinct products: no key repeats
+
+  BuildConfig warmConfig = c;
+  warmConfig.timingCache = coldCache->entries;
+  const NetworkSpec second = wideMlp();  // fresh random weights
+  const Plan warm = buildPlan(second, warmConfig, *backend, nullptr);
+  const auto warmCache = backend->timingCache(warm.tactics);
+  CHECK(warmCache && warmCache->hits == gemmBuckets);
+  CHECK(warmCache->entries.size() == coldCache->entries.size());
+  const cuda::TacticTable warmTable = cuda::TacticTable::parse(warm.tactics);
+  const auto coldTactics = tacticsOf(coldTable), warmTactics = tacticsOf(warmTable);
+  CHECK(coldTactics.size() == warmTactics.size());
+  for (size_t i = 0; i < coldTactics.size() && i < warmTactics.size(); ++i) {
+    CHECK(sameKernel(*coldTactics[i], *warmTactics[i]));
+    CHECK(!coldTactics[i]->cached && warmTactics[i]->cached);
+  }
+  CHECK(backend->describeTactics(warm.tactics).find("\"cached\":true") != std::string::npos);
+  CHECK(backend->describeTactics(cold.tactics).find("\"cached\"") == std::string::npos);
+  checkAgainstFloat64(serializePlan(warm), Precision::FP16, {1, 5, 64}, "timing-cache hits");
+
+  // The first network rebuilt from the cache runs bit for bit as its timed plan.
+  const auto coldBytes = serializePlan(cold);
+  const auto rebuilt = serializePlan(buildPlan(first, warmConfig, *backend, nullptr));
+  auto a = loadPlan(coldBytes.data(), coldBytes.size(), 0);
+  auto b = loadPlan(rebuilt.data(), rebuilt.size(), 0);
+  for (int64_t batch : {1, 7, 64}) {
+    const auto inputs = randomInputs(a->plan, batch);
+    CHECK(runPlan(*a, batch, inputs) == runPlan(*b, batch, inputs));
+  }
+
+  // Entries that are not tactics, or for other shapes, are ignored: the build times afresh.
+  BuildConfig junk = c;
+  junk.timingCache = {{coldCache->entries[0].key, "not base64!"}, {coldCache->entries[1].key, "AAAA"},
+                      {"cuda-fc1:p2:k=1:n=1:a0:nobias:rows=1", coldCache->entries[2].tactic}};
+  const auto junkCache = backend->timingCache(buildPlan(first, junk, *backend, nullptr).tactics);
+  CHECK(junkCache && junkCache->hits == 0);
+}
+
+// A set cancel flag stops the build before the first candidate is timed, and one set while
+// candidates are being timed stops it there.
+void cancelledTuningStops() {
+  auto backend = createBackend("cuda", 0);
+  const NetworkSpec net = wideMlp();
+  BuildConfig c = config(Precision::FP32, net, 1, 64, 4096);
+  CancelFlag flag;
+  c.cancel = &flag;
+  const Program program = compileProgram(net, validate(net, c), c.precision);
+  flag.set();
+  CHECK_THROWS(Cancelled, "cancelled", backend->tune(program, c, BatchRange{1, 64, 4096}, nullptr));
+  CancelFlag later;
+  c.cancel = &later;
+  bool timing = false;
+  CHECK_THROWS(Cancelled, "cancelled",
+               backend->tune(program, c, BatchRange{1, 64, 4096}, [&](double fraction, const std::string&) {
+                 if (fraction > 0 && !timing) {
+                   timing = true;  // one product tuned: cancel in the middle of the rest
+                   later.set();
+                 }
+               }));
+  CHECK(timing);
 }
 
 void planRoundTripRunsIdentically() {
@@ -509,7 +646,10 @@ int main() {
   seedGoldenEveryPrecision();
   networksMatchFloat64();
   everyTacticKindMatchesFloat64();
+  fp8StoresE4m3WeightsWithScales();
   reusedTacticsGiveTheSamePlan();
+  timingCacheServesANetworkOfTheSameShapes();
+  cancelledTuningStops();
   planRoundTripRunsIdentically();
   planForAnotherGpuRefused();
   batchOutsideProfileRefused();

@@ -1,5 +1,7 @@
 // The plan format: round trip, deterministic bytes, and a corpus of corrupted plans that must
 // each be rejected with Error{Plan} and a message, never a crash or an over-read.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -7,6 +9,7 @@
 #include "core/builder.h"
 #include "core/crc32.h"
 #include "core/plan_format.h"
+#include "core/weights.h"
 #include "seed_networks.h"
 
 using namespace trtfarm;
@@ -50,6 +53,48 @@ void roundTrip() {
     CHECK(back.tactics == plan.tactics);
     CHECK(serializePlan(back) == bytes);
   }
+}
+
+// fp8: FC weights in e4m3 with one scale per row (k and n in 16s), the bias in fp16; the plan
+// round-trips and its weights widen back within e4m3's rounding; scales cut off are refused.
+void fp8PlansRoundTrip() {
+  NetworkSpec net;
+  net.inputs.push_back({"x", {kDynamic, 16}});
+  LayerSpec fc;
+  fc.name = "fc";
+  fc.type = LayerType::FullyConnected;
+  fc.outputs = 32;
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  for (int i = 0; i < 32 * 16; ++i) fc.weights.push_back(dist(rng) * (1 + i / 16));  // rows of other ranges
+  fc.bias = std::vector<float>(32, 0.25f);
+  net.layers.push_back(fc);
+  BuildConfig config;
+  config.backend = "cuda";
+  config.precision = Precision::FP8;
+  config.profile["x"] = {{1, 16}, {2, 16}, {8, 16}};
+  const CheckedNetwork checked = validate(net, config);
+  Plan plan = seedPlan();
+  plan.precision = Precision::FP8;
+  plan.batch = checked.batch;
+  plan.inputs = checked.inputDescs;
+  plan.outputs = checked.outputDescs;
+  plan.program = compileProgram(net, checked, Precision::FP8);
+  const Op& op = plan.program.ops.at(0);
+  const Weights& w = plan.program.weights.at(op.weight);
+  CHECK(w.dtype == DType::F8E4M3 && w.bytes.size() == 32 * 16 + 32 * 4);
+  CHECK(plan.program.weights.at(op.bias).dtype == DType::F16);
+  const std::vector<uint8_t> bytes = serializePlan(plan);
+  const Plan back = parsePlan(bytes.data(), bytes.size());
+  CHECK(back.precision == Precision::FP8 && serializePlan(back) == bytes);
+  const std::vector<float> widened = widen(back.program.weights.at(op.weight));
+  for (size_t i = 0; i < widened.size(); ++i) {
+    const float rowMax = 1 + static_cast<float>(i / 16);  // |w| ≤ rowMax: e4m3 keeps 3 mantissa bits
+    CHECK(std::fabs(widened[i] - fc.weights[i]) <= std::max(std::fabs(fc.weights[i]) / 16, rowMax / 448 / 64));
+  }
+  plan.program.weights[op.weight].bytes.resize(32 * 16);  // the scales cut off
+  const std::vector<uint8_t> cut = serializePlan(plan);
+  CHECK_THROWS(Plan, "size does not match their shape", parsePlan(cut.data(), cut.size()));
 }
 
 void sameBuildSameBytes() { CHECK(serializePlan(seedPlan()) == serializePlan(seedPlan())); }
@@ -131,6 +176,7 @@ void structuralCorruptionRejected() {
 
 int main() {
   roundTrip();
+  fp8PlansRoundTrip();
   sameBuildSameBytes();
   truncatedPlansRejected();
   everyBitFlipRejected();

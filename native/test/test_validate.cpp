@@ -145,6 +145,19 @@ void dynamicBatchErrors() {
 
 }  // namespace
 
+// fp8 is the cuda backend's: the others refuse it before anything is built, naming cuda.
+void fp8OnlyForCuda() {
+  BuildConfig config;
+  config.precision = Precision::FP8;
+  for (const char* backend : {"cpu", "tensorrt"}) {
+    config.backend = backend;
+    CHECK_THROWS(Network, std::string("fp8 is a cuda precision: the ") + backend + " backend computes",
+                 validate(seed::fullyConnected(), config));
+  }
+  config.backend = "cuda";
+  CHECK(validate(seed::fullyConnected(), config).outputDescs.size() == 1);
+}
+
 int main() {
   shapesOfTheContract();
   defaultInputsAndOutputs();
@@ -152,5 +165,6 @@ int main() {
   countErrors();
   shapeErrors();
   dynamicBatchErrors();
+  fp8OnlyForCuda();
   TEST_MAIN_END();
 }

@@ -13,12 +13,14 @@ function loadAddon(): EngineAddon {
 
 export const engine: EngineAddon = loadAddon();
 
-const ENGINE_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT', 'E_BACKEND', 'E_RUNTIME'];
+const ENGINE_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT', 'E_BACKEND', 'E_RUNTIME', 'E_CANCELLED'];
 // The caller's fault: a 4xx, and never worth retrying. E_BACKEND and E_RUNTIME are the machine's.
 const CALLER_ERROR_CODES: readonly EngineErrorCode[] = ['E_NETWORK', 'E_INPUT', 'E_PLAN', 'E_COMPAT'];
 
 export interface EngineError extends Error {
   code: EngineErrorCode;
+  // E_NETWORK over one of the build's options.limits: which one (a request too large, 413).
+  limit?: 'planBytes' | 'foldedBytes' | 'foldFlops';
 }
 
 // True for an error thrown or rejected by the addon (with `code`, that code only).

@@ -42,10 +42,37 @@ export interface PlanInfo {
   bytes: number;
 }
 
+// One autotuning winner of the fleet-wide timing cache: `key` names what was timed (layer kind
+// and shape, precision, rows; without the compatKey, which the caller prefixes), `tactic` is
+// opaque to everything but the backend that made it.
+export interface TimingCacheEntry {
+  key: string;
+  tactic: string;
+}
+
+// Bounds on a build's cost, checked from shapes before the build starts (validate() too): over
+// one, E_NETWORK with a message naming it. Absent: unlimited (shared/network/limits.ts has the
+// farm's values).
+export interface BuildLimits {
+  planBytes?: number; // weights the plan stores, after constant folding and fusion
+  foldedBytes?: number; // fp32 constants that constant folding computes
+  foldFlops?: number; // arithmetic of constant folding (2 per multiply-add)
+}
+
+export interface EngineBuildOptions extends BuildOptions {
+  // Read before timing: a layer whose key is here is not autotuned (cuda; others ignore it).
+  timingCache?: TimingCacheEntry[];
+  limits?: BuildLimits;
+}
+
 export interface BuildResult {
   plan: Buffer;
   info: PlanInfo;
   buildMs: number;
+  // cuda builds: every winner of this build (cached ones too, one per key), and how many of the
+  // plan's tactics were not timed but taken from options.timingCache (or inherited as such
+  // through reuseTacticsFrom).
+  timingCache?: { entries: TimingCacheEntry[]; hits: number };
 }
 
 export interface Engine {
@@ -56,15 +83,23 @@ export interface Engine {
 }
 
 // Every error thrown by the addon carries one of these codes. E_NETWORK, E_INPUT, E_PLAN and
-// E_COMPAT are the caller's fault (4xx, never retried); E_BACKEND and E_RUNTIME are the machine's.
-export type EngineErrorCode = 'E_NETWORK' | 'E_INPUT' | 'E_PLAN' | 'E_COMPAT' | 'E_BACKEND' | 'E_RUNTIME';
+// E_COMPAT are the caller's fault (4xx, never retried); E_BACKEND and E_RUNTIME are the machine's;
+// E_CANCELLED: the build's AbortSignal fired.
+export type EngineErrorCode = 'E_NETWORK' | 'E_INPUT' | 'E_PLAN' | 'E_COMPAT' | 'E_BACKEND' | 'E_RUNTIME' | 'E_CANCELLED';
 
 export interface EngineAddon {
   backends(): BackendStatus[];
   // Synchronous and cheap (shape inference only): what the API calls before enqueueing.
-  validate(network: NetworkSpec, options: BuildOptions): { inputs: TensorInfo[]; outputs: TensorInfo[] };
-  // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name.
-  build(network: NetworkSpec, options: BuildOptions, onProgress?: (fraction: number, stage: string) => void): Promise<BuildResult>;
+  validate(network: NetworkSpec, options: EngineBuildOptions): { inputs: TensorInfo[]; outputs: TensorInfo[] };
+  // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name. Aborting `signal`
+  // rejects with E_CANCELLED within one step of the build (a pass, a folded row, an autotuning
+  // candidate), freeing its thread; an already aborted signal rejects at once.
+  build(
+    network: NetworkSpec,
+    options: EngineBuildOptions,
+    onProgress?: (fraction: number, stage: string) => void,
+    control?: { signal?: AbortSignal },
+  ): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

@@ -8,7 +8,7 @@ import { contentHash } from './content-hash.js';
 import { nameSchema, networkFromJson, networkSchema } from './schema.js';
 import { ValidationError, parseOrThrow } from './validation-error.js';
 
-export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16'] as const satisfies readonly Precision[];
+export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'] as const satisfies readonly Precision[];
 export const BACKEND_CHOICES = ['auto', 'tensorrt', 'cuda', 'cpu'] as const;
 export type BackendChoice = 'auto' | BackendName;
 

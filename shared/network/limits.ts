@@ -19,6 +19,16 @@ export const MAX_TOTAL_WEIGHT_BYTES = 320 * 1024 * 1024;
 export const MAX_ONNX_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 // Characters of a name (network input, layer, tensor).
 export const MAX_NAME_LENGTH = 256;
+// What one build may cost, computed from shapes before it starts (engine.validate/build
+// options.limits; over one: E_NETWORK naming it). A constant read by many matrix products is
+// copied into each fused layer, and a chain of constant products is folded on the host (about
+// 0.3 GFLOP/s for 1024² operands on one core): small requests could otherwise make huge plans
+// or minutes of folding. planBytes: the weights a plan stores after folding and fusion;
+// foldedBytes: the fp32 constants folding computes; foldFlops: its arithmetic (2 per multiply-add).
+export const MAX_PLAN_WEIGHT_BYTES = MAX_TOTAL_WEIGHT_BYTES;
+export const MAX_FOLDED_BYTES = MAX_TOTAL_WEIGHT_BYTES;
+export const MAX_FOLD_FLOPS = 2 ** 30;
+export const BUILD_LIMITS = { planBytes: MAX_PLAN_WEIGHT_BYTES, foldedBytes: MAX_FOLDED_BYTES, foldFlops: MAX_FOLD_FLOPS } as const;
 
 // Characters of the base64 text of `bytes` bytes.
 export function base64Length(bytes: number): number {

@@ -3,7 +3,8 @@
 // folded into `inputs`. Graph semantics (defaults for omitted inputs/outputs, shape
 // inference, counts) are the native core's: it is the one place that checks them.
 
-export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16';
+// fp8: e4m3 FC weights with per-channel scales, fp16 activations; the cuda backend only.
+export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8';
 export type BackendName = 'cpu' | 'cuda' | 'tensorrt';
 export type ActivationKind = 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'leakyRelu';
 export type ElementWiseOp = 'sum' | 'prod' | 'sub' | 'max' | 'min';

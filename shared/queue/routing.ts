@@ -1,7 +1,7 @@
 // Which class (compatKey) serves a request, from the live workers. The API asks before it
 // enqueues, so that a request nobody can serve fails at once with a message instead of
 // waiting forever in a queue no worker reads.
-import type { BackendName } from '../network/spec.js';
+import type { BackendName, Precision } from '../network/spec.js';
 import { BACKEND_PREFERENCE } from './names.js';
 import type { ServedClass, WorkerRecord } from './worker-record.js';
 
@@ -18,16 +18,25 @@ export class RoutingError extends Error {
   }
 }
 
-export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto'): ServedClass {
+// The backends that compute each precision where not all do (fp8 is the cuda backend's own).
+const PRECISION_BACKENDS: Partial<Record<Precision, readonly BackendName[]>> = { fp8: ['cuda'] };
+
+export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto', precision?: Precision): ServedClass {
   if (workers.length === 0) throw new RoutingError('unavailable', 'no worker is alive: start one with `npm run worker`');
-  const wanted = backend === 'auto' ? BACKEND_PREFERENCE : [backend];
+  const capable = (precision && PRECISION_BACKENDS[precision]) ?? BACKEND_PREFERENCE;
+  if (backend !== 'auto' && !capable.includes(backend)) {
+    throw new RoutingError('unsupported', `${precision} is a ${capable.join('/')} precision: backend '${backend}' cannot build it`);
+  }
+  const wanted = backend === 'auto' ? BACKEND_PREFERENCE.filter((name) => capable.includes(name)) : [backend];
   for (const name of wanted) {
     const best = mostServed(workers, name);
     if (best) return best;
   }
   throw new RoutingError(
     'unsupported',
-    `no live worker serves backend '${backend}' (live workers serve: ${servedBackends(workers).join(', ')})`,
+    `no live worker serves backend '${backend === 'auto' ? wanted.join("' or '") : backend}'${
+      precision && PRECISION_BACKENDS[precision] ? ` (${precision} is a ${wanted.join('/')} precision)` : ''
+    } (live workers serve: ${servedBackends(workers).join(', ')})`,
   );
 }
 

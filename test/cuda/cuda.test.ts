@@ -19,7 +19,8 @@ import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from
 const PRECISIONS: Precision[] = ['fp32', 'tf32', 'fp16', 'bf16'];
 // TF32 rounds both operands of every product to 10-bit mantissas (2^-11 relative each): the seeded
 // chains of three self-products compound that to about 1.2e-3.
-const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 2e-3, fp16: 1e-2, bf16: 1e-2 };
+// fp8 against float64 on its own e4m3 weights: the activations' e4m3 rounding where cuBLASLt runs.
+const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 2e-3, fp16: 1e-2, bf16: 1e-2, fp8: 3e-2 };
 
 const cuda = engine.backends().find((b) => b.name === 'cuda');
 const noGpu = !cuda?.compiled
@@ -76,7 +77,8 @@ function randomCases(): { seed: number; rn: RandomNetwork }[] {
 }
 
 test('the seed golden, both forms, every precision, on the GPU', { skip: noGpu }, async () => {
-  for (const precision of PRECISIONS)
+  // fp8 keeps the seed's narrow layers (k, n not multiples of 16) in fp16: exact like fp16.
+  for (const precision of [...PRECISIONS, 'fp8' as const])
     for (const network of [seedFullyConnected(), seedMatrixMultiply()]) {
       const { plan, info } = await engine.build(network, { precision, backend: 'cuda' });
       assert.equal(info.backend, 'cuda');
@@ -154,6 +156,44 @@ test('random networks and a wide MLP match PyTorch on the same weights, every pr
   }
 });
 
+// e4m3 rounding (no infinities, 448 the largest), each row scaled so its largest magnitude is 448.
+function e4m3Rows(weights: Float32Array, k: number): Float32Array {
+  const out = new Float32Array(weights.length);
+  for (let row = 0; row * k < weights.length; row++) {
+    const slice = weights.subarray(row * k, (row + 1) * k);
+    const scale = Math.max(...slice.map(Math.abs)) / 448 || 1;
+    slice.forEach((w, c) => {
+      const a = Math.abs(w / scale);
+      const step = a < 2 ** -6 ? 2 ** -9 : 2 ** (Math.floor(Math.log2(a)) - 3);
+      out[row * k + c] = Math.sign(w) * Math.min(448, Math.round(a / step) * step) * scale;
+    });
+  }
+  return out;
+}
+
+test('fp8: a wide MLP matches float64 on its e4m3 weights at GEMV and cuBLASLt batches', { skip: noGpu }, async () => {
+  const layers = [
+    { name: 'l1', type: 'fullyConnected', outputs: 768, weights: randomData(seededRng(11), 512 * 768, 1 / 23), bias: randomData(seededRng(12), 768, 0.1) },
+    { name: 'r1', type: 'activation', kind: 'relu' },
+    { name: 'l2', type: 'fullyConnected', outputs: 256, weights: randomData(seededRng(13), 768 * 256, 1 / 28), bias: randomData(seededRng(14), 256, 0.1) },
+  ] as const;
+  const network: NetworkSpec = { inputs: [{ name: 'x', shape: [-1, 512] }], layers: layers.map((l) => ({ ...l })) };
+  const stored: NetworkSpec = {
+    ...network,
+    layers: [
+      { ...layers[0], weights: e4m3Rows(layers[0].weights, 512) },
+      { ...layers[1] },
+      { ...layers[2], weights: e4m3Rows(layers[2].weights, 768) },
+    ],
+  };
+  const rn: RandomNetwork = { network, profile: { x: { min: [1, 512], opt: [8, 512], max: [256, 512] } }, batches: [1, 4, 16, 256], blocks: ['fc'] };
+  const result = await runOnGpu('fp8', rn, 12);
+  for (const run of result.runs) {
+    const error = scaledError(run.outputs.l2, referenceOutputs(stored, run.inputs).l2);
+    assert.ok(error <= TOLERANCE.fp8, `fp8 batch ${run.batch}: ${error}`);
+  }
+});
+
 // Tactic reuse (identical bytes when rebuilt with an earlier plan's tactics) is checked in
 // native/test/cuda_backend_test.cpp: the addon does not hand a plan's tactics bytes to JS.
 test('a cuda plan round-trips through its bytes: inspected as built, rebuilt from its tactics byte for byte, two loads compute the same', { skip: noGpu }, async () => {
@@ -174,4 +214,54 @@ test('a cuda plan round-trips through its bytes: inspected as built, rebuilt fro
     a.dispose();
     b.dispose();
   }
+});
+
+// x[-1, 64] → 96 → 80 → 48 (bias + ReLU): three distinct products, each tuned at every bucket.
+function threeLayerMlp(seed: number): NetworkSpec {
+  const rng = seededRng(seed);
+  const widths = [64, 96, 80, 48];
+  const layers: NetworkSpec['layers'] = [];
+  for (let l = 1; l < widths.length; l++) {
+    const k = widths[l - 1];
+    layers.push({ name: `fc${l}`, type: 'fullyConnected', outputs: widths[l], weights: randomData(rng, k * widths[l], 1 / Math.sqrt(k)), bias: randomData(rng, widths[l], 0.1) });
+    layers.push({ name: `relu${l}`, type: 'activation', kind: 'relu' });
+  }
+  return { inputs: [{ name: 'x', shape: [-1, 64] }], layers };
+}
+
+test('the timing cache: a network of the same shapes built with the first one\'s winners times nothing, says so, and is correct', { skip: noGpu }, async () => {
+  const profile = { x: { min: [1, 64], opt: [8, 64], max: [64, 64] } };
+  const options = { precision: 'fp16' as const, backend: 'cuda' as const, profile };
+  const cold = await engine.build(threeLayerMlp(1), options);
+  const tactics = (info: typeof cold.info) => (info.tactics as { layers: { tactics: { cached?: boolean }[] }[] }).layers.flatMap((l) => l.tactics);
+  const gemmBuckets = tactics(cold.info).length;
+  assert.equal(gemmBuckets, 3 * 6, 'three products × buckets 1, 2, 4, 8, 16, 64');
+  assert.equal(cold.timingCache?.hits, 0);
+  assert.equal(cold.timingCache?.entries.length, gemmBuckets);
+  assert.ok(tactics(cold.info).every((t) => t.cached === undefined));
+
+  const network = threeLayerMlp(2); // other weights, same shapes
+  const warm = await engine.build(network, { ...options, timingCache: cold.timingCache!.entries });
+  assert.equal(warm.timingCache?.hits, gemmBuckets);
+  assert.ok(tactics(warm.info).every((t) => t.cached === true), 'the plan records the cached tactics');
+  assert.deepEqual(new Set(warm.timingCache!.entries.map((e) => e.key)), new Set(cold.timingCache!.entries.map((e) => e.key)));
+  const e = await engine.loadEngine(warm.plan);
+  try {
+    for (const batch of [1, 5, 64]) {
+      const x = { shape: [batch, 64], data: randomData(seededRng(100 + batch), batch * 64) };
+      const got = await e.infer({ x });
+      assert.ok(scaledError(got.relu3.data, referenceOutputs(network, { x }).relu3) <= TOLERANCE.fp16, `batch ${batch}`);
+    }
+  } finally {
+    e.dispose();
+  }
+});
+
+test('a cuda build aborted while autotuning rejects with E_CANCELLED', { skip: noGpu }, async () => {
+  const controller = new AbortController();
+  const profile = { x: { min: [1, 64], opt: [64, 64], max: [4096, 64] } };
+  const build = engine.build(threeLayerMlp(3), { precision: 'fp32', backend: 'cuda', profile }, (_f, stage) => {
+    if (stage.startsWith('autotuning layer')) controller.abort();
+  }, { signal: controller.signal });
+  await assert.rejects(build, (err: unknown) => (err as { code?: string }).code === 'E_CANCELLED');
 });

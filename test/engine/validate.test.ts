@@ -98,3 +98,12 @@ test('data outside the fp16 / bf16 range is refused before building, naming the 
   engine.validate(big(7, 70000), { precision: 'bf16', backend: 'cpu' });
   engine.validate(big(3, 3.4e38), fp32);
 });
+
+test('fp8 is refused for the cpu and tensorrt backends with a message naming cuda', () => {
+  for (const backend of ['cpu', 'tensorrt'] as const)
+    assert.throws(
+      () => engine.validate(seedFullyConnected(), { precision: 'fp8', backend }),
+      (err: unknown) => isEngineError(err, 'E_NETWORK') && /fp8 is a cuda precision/.test(err.message) && err.message.includes(backend),
+    );
+  assert.equal(engine.validate(seedFullyConnected(), { precision: 'fp8', backend: 'cuda' }).outputs.length, 1);
+});

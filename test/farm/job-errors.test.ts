@@ -46,6 +46,7 @@ const causes: Record<EngineErrorCode, () => Promise<unknown>> = {
     e.dispose();
     return e.infer({ x: { shape: [1, 3, 4, 5], data: seedInput() } });
   },
+  E_CANCELLED: () => engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' }, undefined, { signal: AbortSignal.abort() }),
 };
 
 describe('job errors', () => {

@@ -39,6 +39,19 @@ describe('routing', () => {
     assert.throws(() => routeBuild([worker('a', [cpu])], 'cuda'), (e: RoutingError) => e.kind === 'unsupported' && /serve: cpu/.test(e.message));
   });
 
+  it('sends fp8 only to cuda: auto skips tensorrt and cpu, a cpu-only farm and an explicit cpu are unsupported (422)', () => {
+    assert.deepEqual(routeBuild([worker('a', [trt, sm90]), worker('b', [cpu])], 'auto', 'fp8'), sm90);
+    assert.throws(
+      () => routeBuild([worker('a', [cpu])], 'auto', 'fp8'),
+      (e: RoutingError) => e.kind === 'unsupported' && /fp8 is a cuda precision/.test(e.message) && /serve: cpu/.test(e.message),
+    );
+    assert.throws(
+      () => routeBuild([worker('a', [cpu]), worker('b', [sm90])], 'cpu', 'fp8'),
+      (e: RoutingError) => e.kind === 'unsupported' && /fp8 is a cuda precision/.test(e.message),
+    );
+    assert.deepEqual(routeBuild([worker('a', [cpu])], 'auto', 'fp16'), cpu);
+  });
+
   it('routes an inference only where the plan\'s compatKey is served', () => {
     assert.doesNotThrow(() => checkInferRoute([worker('a', [sm90])], sm90.compatKey));
     assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.kind === 'unavailable');

@@ -1,5 +1,5 @@
 // Engine errors as JS errors: an Error whose `code` is E_NETWORK, E_INPUT, E_PLAN, E_COMPAT,
-// E_BACKEND or E_RUNTIME (shared/engine/types.ts EngineErrorCode).
+// E_BACKEND, E_RUNTIME or E_CANCELLED (shared/engine/types.ts EngineErrorCode).
 #pragma once
 
 #include <napi.h>
@@ -8,7 +8,8 @@
 
 namespace trtfarm::addon {
 
-Napi::Error engineError(Napi::Env env, ErrorCode code, const std::string& message);
+// `limit` (when not empty) becomes the error's `limit` property (Error::limit).
+Napi::Error engineError(Napi::Env env, ErrorCode code, const std::string& message, const std::string& limit = {});
 
 // Runs a synchronous export, turning core errors into coded JS exceptions.
 template <typename Body>
@@ -18,7 +19,7 @@ Napi::Value withEngineErrors(Napi::Env env, Body&& body) {
   } catch (const Napi::Error&) {
     throw;
   } catch (const Error& e) {
-    throw engineError(env, e.code(), e.what());
+    throw engineError(env, e.code(), e.what(), e.limit());
   } catch (const std::exception& e) {
     throw engineError(env, ErrorCode::Runtime, e.what());
   }

@@ -61,10 +61,30 @@ Napi::Value Validate(const Napi::CallbackInfo& info) {
   });
 }
 
+// build()'s fourth argument, { signal?: AbortSignal }: the signal, or undefined.
+Napi::Value abortSignalFromJs(const Napi::Value& control) {
+  if (control.IsUndefined()) return control;
+  const JsReader read{ErrorCode::Network};
+  const Napi::Value signal = read.object(control, "build's fourth argument").Get("signal");
+  if (signal.IsUndefined()) return signal;
+  const Napi::Object o = read.object(signal, "signal");
+  if (!o.Get("aborted").IsBoolean() || !o.Get("addEventListener").IsFunction() ||
+      !o.Get("removeEventListener").IsFunction())
+    read.fail("signal must be an AbortSignal");
+  return signal;
+}
+
 Napi::Value Build(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
-    auto* worker = new BuildWorker(env, networkFromJs(info[0]), buildConfigFromJs(info[1]), earlierPlanFromJs(info[1]), info[2]);
+    const Napi::Value signal = abortSignalFromJs(info[3]);
+    if (signal.IsObject() && signal.As<Napi::Object>().Get("aborted").As<Napi::Boolean>().Value()) {
+      const Napi::Promise::Deferred cancelled = Napi::Promise::Deferred::New(env);
+      cancelled.Reject(engineError(env, ErrorCode::Cancelled, "the build was cancelled before it started").Value());
+      return cancelled.Promise();
+    }
+    auto* worker = new BuildWorker(env, networkFromJs(info[0]), buildConfigFromJs(info[1]), earlierPlanFromJs(info[1]),
+                                   info[2], signal);
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;

@@ -5,15 +5,51 @@
 
 namespace trtfarm::addon {
 
+namespace {
+
+// options.limits: each a number ≥ 0 (Infinity: none); absent ones stay unlimited.
+BuildLimits limitsFromJs(const JsReader& read, const Napi::Value& value) {
+  BuildLimits limits;
+  if (value.IsUndefined()) return limits;
+  const Napi::Object o = read.object(value, "options.limits");
+  const auto take = [&](const char* name, double& limit) {
+    const Napi::Value v = o.Get(name);
+    if (v.IsUndefined()) return;
+    const std::string what = std::string("options.limits.") + name;
+    limit = read.number(v, what);
+    if (!(limit >= 0)) read.fail(what + " must be a number ≥ 0");
+  };
+  take("planBytes", limits.planBytes);
+  take("foldedBytes", limits.foldedBytes);
+  take("foldFlops", limits.foldFlops);
+  return limits;
+}
+
+std::vector<TimingEntry> timingCacheFromJs(const JsReader& read, const Napi::Value& value) {
+  std::vector<TimingEntry> entries;
+  if (value.IsUndefined()) return entries;
+  if (!value.IsArray()) read.fail("options.timingCache must be an array of { key, tactic }");
+  const Napi::Array array = value.As<Napi::Array>();
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    const std::string what = "options.timingCache[" + std::to_string(i) + "]";
+    const Napi::Object entry = read.object(array.Get(i), what);
+    entries.push_back({read.string(entry.Get("key"), what + ".key"), read.string(entry.Get("tactic"), what + ".tactic")});
+  }
+  return entries;
+}
+
+}  // namespace
+
 BuildConfig buildConfigFromJs(const Napi::Value& value) {
   const JsReader read{ErrorCode::Network};
   const Napi::Object o = read.object(value, "options");
   BuildConfig config;
   static const std::map<std::string, Precision> kPrecisions = {
-      {"fp32", Precision::FP32}, {"tf32", Precision::TF32}, {"fp16", Precision::FP16}, {"bf16", Precision::BF16}};
+      {"fp32", Precision::FP32}, {"tf32", Precision::TF32}, {"fp16", Precision::FP16}, {"bf16", Precision::BF16},
+      {"fp8", Precision::FP8}};
   const std::string precision = read.string(o.Get("precision"), "options.precision");
   const auto found = kPrecisions.find(precision);
-  if (found == kPrecisions.end()) read.fail("precision '" + precision + "' is not one of: fp32, tf32, fp16, bf16");
+  if (found == kPrecisions.end()) read.fail("precision '" + precision + "' is not one of: fp32, tf32, fp16, bf16, fp8");
   config.precision = found->second;
   config.backend = read.string(o.Get("backend"), "options.backend");
   if (!o.Get("device").IsUndefined()) {
@@ -32,6 +68,8 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
                               read.dims(range.Get("max"), what + ": max")};
     }
   }
+  config.limits = limitsFromJs(read, o.Get("limits"));
+  config.timingCache = timingCacheFromJs(read, o.Get("timingCache"));
   return config;
 }
 

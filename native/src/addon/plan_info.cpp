@@ -12,6 +12,7 @@ const char* precisionName(Precision precision) {
     case Precision::TF32: return "tf32";
     case Precision::FP16: return "fp16";
     case Precision::BF16: return "bf16";
+    case Precision::FP8: return "fp8";
   }
   return "fp32";
 }

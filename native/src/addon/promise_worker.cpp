@@ -9,6 +9,7 @@ void PromiseWorker::Execute() {
     Run();
   } catch (const Error& e) {
     code_ = e.code();
+    limit_ = e.limit();
     SetError(e.what());
   } catch (const std::exception& e) {
     SetError(e.what());
@@ -20,7 +21,7 @@ void PromiseWorker::OnOK() {
   try {
     deferred_.Resolve(Resolve(Env()));
   } catch (const Error& e) {
-    deferred_.Reject(engineError(Env(), e.code(), e.what()).Value());
+    deferred_.Reject(engineError(Env(), e.code(), e.what(), e.limit()).Value());
   } catch (const Napi::Error& e) {
     deferred_.Reject(e.Value());
   }
@@ -28,7 +29,7 @@ void PromiseWorker::OnOK() {
 
 void PromiseWorker::OnError(const Napi::Error& error) {
   Finish();
-  deferred_.Reject(engineError(Env(), code_, error.Message()).Value());
+  deferred_.Reject(engineError(Env(), code_, error.Message(), limit_).Value());
 }
 
 }  // namespace trtfarm::addon

@@ -26,6 +26,7 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   Napi::Promise::Deferred deferred_;
   ErrorCode code_ = ErrorCode::Runtime;
+  std::string limit_;
 };
 
 }  // namespace trtfarm::addon

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ struct BackendStatus {
   std::vector<DeviceInfo> devices;
 };
 
+// A plan's autotuning winners as timing-cache entries (one per key), and how many of its tactics
+// came from BuildConfig::timingCache instead of being timed.
+struct TimingCacheResult {
+  std::vector<TimingEntry> entries;
+  size_t hits = 0;
+};
+
 // fraction in [0, 1]; stage says what is being done ("autotuning layer 2/4").
 using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
 
@@ -50,11 +58,16 @@ class Backend {
   virtual std::string compatKey() const = 0;
   virtual DeviceInfo device() const = 0;
   // Build time: picks tactics for `program` (autotuning on the device where that applies),
-  // honouring config.reuseTactics. The bytes go into the plan verbatim.
+  // honouring config.reuseTactics and config.timingCache, stopping with Error{Cancelled} once
+  // config.cancel is set. The bytes go into the plan verbatim.
   virtual std::vector<uint8_t> tune(const Program& program, const BuildConfig& config,
                                     const BatchRange& batch, const ProgressFn& progress) = 0;
   // A JSON object summarizing tactics (for plan meta), e.g. {"layers":[{"op":0,"algo":"..."}]}.
   virtual std::string describeTactics(const std::vector<uint8_t>& tactics) const = 0;
+  // The timing-cache view of tune()'s bytes; nullopt for a backend that keeps no timing cache.
+  virtual std::optional<TimingCacheResult> timingCache(const std::vector<uint8_t>& /*tactics*/) const {
+    return std::nullopt;
+  }
   // Load time: the plan's compatKey was already checked against compatKey().
   virtual std::unique_ptr<Engine> load(const Plan& plan) = 0;
 };

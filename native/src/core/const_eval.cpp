@@ -36,21 +36,24 @@ double binary(BinaryOp op, double a, double b) {
   return 0;
 }
 
-std::vector<float> gemm(const Op& op, const HostTensor& in, const Program& program) {
+std::vector<float> gemm(const Op& op, const HostTensor& in, const Program& program, const CancelFlag* cancel) {
   const std::vector<float> w = widen(program.weights[op.weight]);
   const std::vector<float> bias = op.bias >= 0 ? widen(program.weights[op.bias]) : std::vector<float>();
   const int64_t rows = static_cast<int64_t>(in.data.size()) / op.k;
   std::vector<float> out(rows * op.n);
-  for (int64_t r = 0; r < rows; ++r)
+  for (int64_t r = 0; r < rows; ++r) {
+    throwIfCancelled(cancel);
     for (int64_t j = 0; j < op.n; ++j) {
       double acc = bias.empty() ? 0 : bias[j];
       for (int64_t i = 0; i < op.k; ++i) acc += double(in.data[r * op.k + i]) * w[j * op.k + i];
       out[r * op.n + j] = static_cast<float>(activate(op.activation, acc, op.alpha));
     }
+  }
   return out;
 }
 
-std::vector<float> matMul(const Op& op, const HostTensor& a, const HostTensor& b, const Dims& out) {
+std::vector<float> matMul(const Op& op, const HostTensor& a, const HostTensor& b, const Dims& out,
+                          const CancelFlag* cancel) {
   const size_t ra = a.shape.size(), ro = out.size();
   const int64_t m = out[ro - 2], n = out[ro - 1];
   const int64_t k = op.transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -62,13 +65,15 @@ std::vector<float> matMul(const Op& op, const HostTensor& a, const HostTensor& b
   for (int64_t bi = 0; bi < batches; ++bi, nextIndex(index, leadOut)) {
     const float* pa = a.data.data() + broadcastOffset(leadA, leadOut, index) * m * k;
     const float* pb = b.data.data() + broadcastOffset(leadB, leadOut, index) * k * n;
-    for (int64_t i = 0; i < m; ++i)
+    for (int64_t i = 0; i < m; ++i) {
+      throwIfCancelled(cancel);
       for (int64_t j = 0; j < n; ++j) {
         double acc = 0;
         for (int64_t p = 0; p < k; ++p)
           acc += double(op.transposeA ? pa[p * m + i] : pa[i * k + p]) * (op.transposeB ? pb[j * k + p] : pb[p * n + j]);
         result[(bi * m + i) * n + j] = static_cast<float>(acc);
       }
+    }
   }
   return result;
 }
@@ -87,12 +92,27 @@ double activate(Activation activation, double x, double alpha) {
   return x;
 }
 
+double evaluationFlops(const Op& op, const Program& program) {
+  const double out = static_cast<double>(numelPerBatch(program.values[op.output].shape));
+  switch (op.kind) {
+    case Op::Kind::Gemm: return 2.0 * out * static_cast<double>(op.k);
+    case Op::Kind::MatMul: {
+      const Dims& a = program.values[op.inputs[0]].shape;
+      return 2.0 * out * static_cast<double>(op.transposeA ? a[a.size() - 2] : a.back());
+    }
+    case Op::Kind::Binary:
+    case Op::Kind::Unary: return out;
+    case Op::Kind::Alias: return 0;
+  }
+  return 0;
+}
+
 HostTensor evaluateOp(const Op& op, const std::vector<const HostTensor*>& inputs, const Program& program,
-                      const Dims& outShape) {
+                      const Dims& outShape, const CancelFlag* cancel) {
   HostTensor out{outShape, {}};
   switch (op.kind) {
-    case Op::Kind::Gemm: out.data = gemm(op, *inputs[0], program); break;
-    case Op::Kind::MatMul: out.data = matMul(op, *inputs[0], *inputs[1], outShape); break;
+    case Op::Kind::Gemm: out.data = gemm(op, *inputs[0], program, cancel); break;
+    case Op::Kind::MatMul: out.data = matMul(op, *inputs[0], *inputs[1], outShape, cancel); break;
     case Op::Kind::Alias: out.data = inputs[0]->data; break;
     case Op::Kind::Unary:
       out.data.resize(inputs[0]->data.size());

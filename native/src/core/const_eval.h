@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "cancel.h"
 #include "program.h"
 
 namespace trtfarm {
@@ -14,8 +15,13 @@ struct HostTensor {
 };
 
 // `weights` are the Gemm's weight/bias (fp32); `outShape` is the op's inferred output shape.
+// Products check `cancel` once per output row.
 HostTensor evaluateOp(const Op& op, const std::vector<const HostTensor*>& inputs, const Program& program,
-                      const Dims& outShape);
+                      const Dims& outShape, const CancelFlag* cancel);
+
+// The arithmetic evaluateOp does for `op` of `program` (operands constant, so shapes static):
+// 2 per multiply-add of a product, 1 per element of an element-wise op, 0 for an alias.
+double evaluationFlops(const Op& op, const Program& program);
 
 double activate(Activation activation, double x, double alpha);
 

@@ -24,6 +24,7 @@ void removeDeadCode(Program& program) {
   }
 
   Program out;
+  out.shapesOnly = program.shapesOnly;
   std::vector<int32_t> weightIndex(program.weights.size(), -1), valueIndex(program.values.size(), -1);
   for (size_t w = 0; w < program.weights.size(); ++w)
     if (liveWeights[w]) {

@@ -42,18 +42,22 @@ void matMulsToGemms(Program& program) {
     const size_t rank = b.shape.size();
     if (a.constant >= 0 || b.constant < 0 || !allOnes(b.shape, 0, rank - 2)) continue;
     const int64_t k = b.shape[rank - (op.transposeB ? 1 : 2)], n = b.shape[rank - (op.transposeB ? 2 : 1)];
-    std::vector<float> w = widen(program.weights[b.constant]);
-    if (!op.transposeB) {  // [k, n] → [n, k]
-      std::vector<float> t(w.size());
-      for (int64_t i = 0; i < k; ++i)
-        for (int64_t j = 0; j < n; ++j) t[j * k + i] = w[i * n + j];
-      w = t;
+    Weights gemmWeights{DType::F32, {n, k}, {}};
+    if (!program.shapesOnly) {
+      std::vector<float> w = widen(program.weights[b.constant]);
+      if (!op.transposeB) {  // [k, n] → [n, k]
+        std::vector<float> t(w.size());
+        for (int64_t i = 0; i < k; ++i)
+          for (int64_t j = 0; j < n; ++j) t[j * k + i] = w[i * n + j];
+        w = t;
+      }
+      gemmWeights = makeWeights({n, k}, w);
     }
     op.kind = Op::Kind::Gemm;
     op.inputs = {op.inputs[0]};
     op.k = k;
     op.n = n;
-    op.weight = addWeights(program, makeWeights({n, k}, w));
+    op.weight = addWeights(program, std::move(gemmWeights));
     op.transposeB = false;
   }
 }
@@ -78,6 +82,11 @@ bool absorbBias(Program& program, Op& gemm, const Op& binary, int constantSide) 
   if (c.constant < 0 || c.shape.size() > out.size() || numelPerBatch(c.shape) != gemm.n || c.shape.back() != gemm.n)
     return false;
   if (!allOnes(c.shape, 0, c.shape.size() - 1) || out != program.values[gemm.output].shape) return false;
+  if (program.shapesOnly) {
+    gemm.bias = addWeights(program, Weights{DType::F32, {gemm.n}, {}});
+    gemm.output = binary.output;
+    return true;
+  }
   std::vector<float> bias = widen(program.weights[c.constant]);
   if (binary.binary == BinaryOp::Sub)
     for (float& b : bias) b = -b;

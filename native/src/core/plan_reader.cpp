@@ -60,7 +60,7 @@ Program readProgram(ByteReader& r) {
   }
   p.weights.resize(r.count("weights", 13));
   for (Weights& w : p.weights) {
-    w.dtype = readEnum(r, "weights dtype", DType::BF16);
+    w.dtype = readEnum(r, "weights dtype", DType::F8E4M3);
     w.shape = readDims(r, "weights shape");
     w.bytes = r.bytes("weights data");
   }
@@ -105,7 +105,7 @@ Plan parsePlan(const uint8_t* data, size_t size) {
   plan.backend = r.str("backend");
   plan.backendVersion = r.str("backend version");
   plan.compatKey = r.str("compat key");
-  plan.precision = readEnum(r, "precision", Precision::BF16);
+  plan.precision = readEnum(r, "precision", Precision::FP8);
   plan.batch.min = r.i64("batch min");
   plan.batch.opt = r.i64("batch opt");
   plan.batch.max = r.i64("batch max");

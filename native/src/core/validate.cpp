@@ -4,10 +4,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "build_cost.h"
 #include "error.h"
-#include "half.h"
 #include "profile.h"
 #include "shapes.h"
+#include "weights.h"
 
 namespace trtfarm {
 
@@ -35,9 +36,9 @@ void checkData(const char* what, const std::vector<float>& data, int64_t expecte
   if (static_cast<int64_t>(data.size()) != expected)
     throw std::invalid_argument(std::string(what) + " has " + std::to_string(data.size()) + " values, expected " +
                                 std::to_string(expected) + " (" + detail + ")");
-  for (size_t i = 0; i < data.size(); ++i)
-    if (!std::isfinite(data[i]))
-      throw std::invalid_argument(std::string(what) + "[" + std::to_string(i) + "] is not a finite number");
+  const size_t bad = firstNonFinite(data);
+  if (bad < data.size())
+    throw std::invalid_argument(std::string(what) + "[" + std::to_string(bad) + "] is not a finite number");
 }
 
 void checkInput(const InputSpec& input) {
@@ -98,17 +99,16 @@ Dims layerShape(const LayerSpec& layer, const std::vector<Dims>& in) {
 
 // fp16/bf16 builds store the data reduced: a finite value that rounds to infinity would poison
 // every output, so it is refused here, before a build is queued, naming the layer.
+// fp8 builds keep everything but FC weights (scaled per channel into e4m3) in fp16.
 void checkReducedRange(const LayerSpec& layer, const std::string& who, Precision precision) {
-  const bool half = precision == Precision::FP16;
+  const bool half = precision == Precision::FP16 || precision == Precision::FP8;
   const auto check = [&](const std::vector<float>& data, const char* field) {
-    for (size_t i = 0; i < data.size(); ++i) {
-      const uint16_t bits = half ? floatToHalf(data[i]) : floatToBf16(data[i]);
-      if ((bits & 0x7fffu) >= (half ? 0x7c00u : 0x7f80u))
-        fail(who + ": " + field + "[" + std::to_string(i) + "] = " + std::to_string(data[i]) + " is outside the " +
-             (half ? "fp16" : "bf16") + " range; build with a wider precision");
-    }
+    const size_t i = firstOverflow(reinterpret_cast<const uint8_t*>(data.data()), data.size(), storageType(precision));
+    if (i < data.size())
+      fail(who + ": " + field + "[" + std::to_string(i) + "] = " + std::to_string(data[i]) + " is outside the " +
+           (half ? "fp16" : "bf16") + " range; build with a wider precision");
   };
-  check(layer.weights, "weights");
+  if (precision != Precision::FP8) check(layer.weights, "weights");
   if (layer.bias) check(*layer.bias, "bias");
   check(layer.values, "values");
 }
@@ -121,6 +121,10 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
   std::map<std::string, size_t> later;  // layer names, to tell forward references from unknown names
   for (size_t i = 0; i < network.layers.size(); ++i) later.emplace(network.layers[i].name, i);
 
+  if (config.precision == Precision::FP8 && config.backend != "cuda")
+    fail("fp8 is a cuda precision: the " + config.backend +
+         " backend computes fp32, tf32, fp16 or bf16; build fp8 with backend 'cuda' (or 'auto' on a farm with a cuda "
+         "worker)");
   if (network.inputs.empty()) fail("the network needs at least one input");
   if (network.layers.empty()) fail("the network needs at least one layer");
   for (const InputSpec& input : network.inputs) {
@@ -138,7 +142,7 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
     const std::string who = describe(layer, li);
     if (layer.name.empty()) fail("layer " + std::to_string(li) + " has an empty name");
     if (index.count(layer.name)) fail(who + ": the name '" + layer.name + "' is already used by an earlier input or layer");
-    if (config.precision == Precision::FP16 || config.precision == Precision::BF16)
+    if (config.precision == Precision::FP16 || config.precision == Precision::BF16 || config.precision == Precision::FP8)
       checkReducedRange(layer, who, config.precision);
 
     const size_t want = expectedInputs(layer.type);
@@ -205,6 +209,7 @@ CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config) {
       fail("tensor '" + net.names[t] + "' " + formatDims(net.shapes[t]) + " is too large at the profile's max batch " +
            std::to_string(net.batch.max));
   for (int32_t t : net.outputs) net.outputDescs.push_back(TensorDesc{net.names[t], net.shapes[t], {}});
+  checkBuildLimits(estimateBuildCost(network, net, config.precision), config.limits);
   return net;
 }
 

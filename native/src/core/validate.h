@@ -20,7 +20,8 @@ struct CheckedNetwork {
   std::vector<TensorDesc> inputDescs, outputDescs;  // with the profile on dynamic inputs
 };
 
-// Throws Error{ErrorCode::Network} naming the layer and the problem.
+// Throws Error{ErrorCode::Network} naming the layer and the problem, or the limit of
+// config.limits that the build would exceed (build_cost.h).
 CheckedNetwork validate(const NetworkSpec& network, const BuildConfig& config);
 
 }  // namespace trtfarm

@@ -8,6 +8,8 @@
 
 #include "check.h"
 #include "dtype_dispatch.h"
+#include "fp8_gemm.h"
+#include "fp8_kernels.h"
 #include "kernels.h"
 #include "lt_matmul.h"
 #include "shapes.h"
@@ -38,8 +40,8 @@ class EventPair {
 
 }  // namespace
 
-Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision)
-    : lt_(lt), stream_(stream), precision_(precision), type_(storageType(precision)) {
+Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision, const CancelFlag* cancel)
+    : lt_(lt), stream_(stream), precision_(precision), cancel_(cancel), type_(storageType(precision)) {
   const char* log = std::getenv("TRTFARM_CUDA_TUNING_LOG");
   log_ = log != nullptr && std::string(log) == "1";
   int device = 0, l2 = 0;
@@ -79,6 +81,15 @@ void Autotuner::uploadWeights(const Program& program, const Op& op) {
   w2_ = DeviceBuffer(w.bytes.size());
   check(cudaMemcpy(w_.get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(weights)");
   check(cudaMemcpy(w2_.get(), w_.get(), w.bytes.size(), cudaMemcpyDeviceToDevice), "cudaMemcpy(weights)");
+  dequantized_ = DeviceBuffer();
+  dequantized2_ = DeviceBuffer();
+  if (w.dtype == DType::F8E4M3) {
+    dequantized_ = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
+    dequantized2_ = DeviceBuffer(dequantized_.bytes());
+    launchDequantizeE4m3(w_.get(), dequantized_.get(), op.n, op.k, stream_);
+    launchDequantizeE4m3(w2_.get(), dequantized2_.get(), op.n, op.k, stream_);
+    check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+  }
   bias_ = DeviceBuffer();
   if (op.bias >= 0) {
     const Weights& b = program.weights.at(op.bias);
@@ -102,10 +113,15 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
   launchFillRandom(type_, x_.get(), rows * op.k, 0x7f4a7c15u, stream_);
   const void* bias = op.bias >= 0 ? bias_.get() : nullptr;
   const bool fused = ltFuses(op.activation);
+  const DType wType = program.weights.at(op.weight).dtype;
+  const bool fp8 = wType == DType::F8E4M3;
+  if (fp8 && scratch_.bytes() < fp8ScratchBytes(rows, op.k, op.n))
+    scratch_ = DeviceBuffer(fp8ScratchBytes(rows, op.k, op.n));
 
   Tactic best;
   best.micros = -1;
   auto consider = [&](Tactic candidate, const std::function<void(const void*, void*)>& layer) {
+    throwIfCancelled(cancel_);
     try {
       candidate.micros = time(layer);
     } catch (const Error& e) {
@@ -121,26 +137,37 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
     if (best.micros < 0 || candidate.micros < best.micros) best = candidate;
   };
 
-  LtMatmul matmul(LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
-                                          op.activation == Activation::Relu));
+  // Every cuBLASLt candidate of `shape` as a tactic of `kind`; fp8 builds time both their fp8
+  // products (Lt) and fp16 ones on the dequantized weights (LtDequantized).
   const int count = rows >= kLargeRows ? kCandidatesLarge : kCandidates;
-  for (const auto& result : matmul.candidates(lt_, count, workspace_.bytes())) {
-    Tactic t;
-    t.kind = TacticKind::Lt;
-    std::memcpy(t.algo.data(), &result.algo, sizeof result.algo);
-    t.workspaceBytes = result.workspaceSize;
-    consider(t, [&](const void* w, void* y) {
-      matmul.run(lt_, result.algo, w, x_.get(), y, bias, workspace_.get(), workspace_.bytes(), stream_);
-      if (!fused) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, stream_);
-    });
-  }
+  auto timeLt = [&](const LtShape& shape, TacticKind kind) {
+    LtMatmul matmul(shape);
+    for (const auto& result : matmul.candidates(lt_, count, workspace_.bytes())) {
+      Tactic t;
+      t.kind = kind;
+      std::memcpy(t.algo.data(), &result.algo, sizeof result.algo);
+      t.workspaceBytes = result.workspaceSize;
+      consider(t, [&](const void* w, void* y) {
+        if (shape.fp8)
+          return runFp8Gemm(lt_, matmul, result.algo, w, bias, x_.get(), y, op.activation, op.alpha, scratch_.get(),
+                            workspace_.get(), workspace_.bytes(), stream_);
+        if (kind == TacticKind::LtDequantized) w = w == w_.get() ? dequantized_.get() : dequantized2_.get();
+        matmul.run(lt_, result.algo, w, x_.get(), y, bias, workspace_.get(), workspace_.bytes(), stream_);
+        if (!fused) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, stream_);
+      });
+    }
+  };
+  const LtShape plain = LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, op.bias >= 0,
+                                                op.activation == Activation::Relu);
+  timeLt(fp8 ? fp8FullyConnected(rows, op.k, op.n, scratch_.get()) : plain, TacticKind::Lt);
+  if (fp8) timeLt(plain, TacticKind::LtDequantized);
   for (int variant = 0; variant < kGemvVariants; ++variant) {
-    if (gemvSupports(type_, variant, rows, op.k)) {
+    if (gemvSupports(wType, variant, rows, op.k)) {
       Tactic t;
       t.kind = TacticKind::Gemv;
       t.variant = static_cast<uint8_t>(variant);
       consider(t, [&](const void* w, void* y) {
-        launchGemv(type_, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha,
+        launchGemv(wType, type_, type_, variant, w, bias, x_.get(), y, rows, op.k, op.n, op.activation, op.alpha,
                    stream_);
       });
     }

@@ -10,6 +10,7 @@
 
 #include <functional>
 
+#include "../core/cancel.h"
 #include "../core/program.h"
 #include "cuda_buffer.h"
 #include "tactics.h"
@@ -18,7 +19,8 @@ namespace trtfarm::cuda {
 
 class Autotuner {
  public:
-  Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision);
+  // `cancel` (may be null) is checked before each candidate is timed.
+  Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision, const CancelFlag* cancel);
   // The fastest tactic for Gemm op `opIndex` of `program` at `rows` rows.
   Tactic tune(const Program& program, int32_t opIndex, int64_t rows);
 
@@ -30,9 +32,12 @@ class Autotuner {
   cublasLtHandle_t lt_;
   cudaStream_t stream_;
   Precision precision_;
+  const CancelFlag* cancel_;
   DType type_;
   bool log_;
   DeviceBuffer flush_, sink_, workspace_, x_, y_, y2_, w_, w2_, bias_;
+  DeviceBuffer scratch_;                        // fp8 builds' (fp8_gemm.h)
+  DeviceBuffer dequantized_, dequantized2_;     // fp8 builds: w_ and w2_ in fp16 (LtDequantized)
   int32_t weightsOf_ = -1;  // the op whose weights w_, w2_ and bias_ hold
 };
 

@@ -4,6 +4,8 @@
 #include <cuda_runtime.h>
 
 #include <cstring>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "autotuner.h"
@@ -11,6 +13,7 @@
 #include "cuda_engine.h"
 #include "device_query.h"
 #include "dtype_dispatch.h"
+#include "kernels.h"
 #include "shapes.h"
 #include "tactics.h"
 
@@ -47,6 +50,7 @@ class CudaBackend : public Backend {
     table.precision = config.precision;
     table.buckets = chooseBuckets(batch);
     const TacticTable earlier = reusable(config);
+    const std::map<std::string, Tactic> cache = cachedTactics(config);
 
     size_t gemms = 0;
     for (const Op& op : program.ops) gemms += op.kind == Op::Kind::Gemm;
@@ -63,7 +67,7 @@ class CudaBackend : public Backend {
     }
     try {
       if (progress) progress(0, "autotuning");
-      Autotuner tuner(lt, stream, config.precision);
+      std::optional<Autotuner> tuner;  // made at the first product to time: a warm cache times none
       for (size_t i = 0; i < program.ops.size(); ++i) {
         const Op& op = program.ops[i];
         if (op.kind != Op::Kind::Gemm) continue;
@@ -73,9 +77,14 @@ class CudaBackend : public Backend {
         g.key = {op.k, op.n, op.activation, op.bias >= 0};
         for (int64_t bucket : table.buckets) {
           const int64_t rows = rowsAt(program, op, bucket);
+          throwIfCancelled(config.cancel);
           const Tactic* known = earlier.find(g.key, rows);
+          const auto hit = cache.find(timingKey(g.key, config.precision, rows));
+          if (!known && hit != cache.end() && cachedTacticRuns(hit->second, program.weights.at(op.weight).dtype, rows, op.k))
+            known = &hit->second;
           if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
-          const Tactic chosen = known ? *known : tuner.tune(program, g.op, rows);
+          if (!known && !tuner) tuner.emplace(lt, stream, config.precision, config.cancel);
+          const Tactic chosen = known ? *known : tuner->tune(program, g.op, rows);
           g.rows.push_back(rows);
           g.tactics.push_back(chosen);
           ++done;
@@ -114,6 +123,21 @@ class CudaBackend : public Backend {
     return out.str();
   }
 
+  std::optional<TimingCacheResult> timingCache(const std::vector<uint8_t>& tactics) const override {
+    const TacticTable table = TacticTable::parse(tactics);
+    TimingCacheResult result;
+    std::map<std::string, std::string> winners;  // one entry per key: equal keys have equal winners
+    for (const GemmTactics& g : table.gemms)
+      for (size_t b = 0; b < g.tactics.size(); ++b) {
+        result.hits += g.tactics[b].cached;
+        // A heuristic fallback means no candidate ran: not worth telling the fleet.
+        if (g.tactics[b].kind != TacticKind::LtDefault)
+          winners.emplace(timingKey(g.key, table.precision, g.rows[b]), encodeTactic(g.tactics[b]));
+      }
+    for (auto& [key, tactic] : winners) result.entries.push_back({key, std::move(tactic)});
+    return result;
+  }
+
   std::unique_ptr<Engine> load(const Plan& plan) override { return std::make_unique<CudaEngine>(device_, plan); }
 
  private:
@@ -127,6 +151,26 @@ class CudaBackend : public Backend {
     } catch (const Error&) {
     }
     return {};
+  }
+
+  // config.timingCache by key, marked cached; entries that are not tactics are ignored (the
+  // product is timed instead), as a stale cache must never fail a build.
+  static std::map<std::string, Tactic> cachedTactics(const BuildConfig& config) {
+    std::map<std::string, Tactic> cache;
+    for (const TimingEntry& entry : config.timingCache) {
+      std::optional<Tactic> t = decodeTactic(entry.tactic);
+      if (!t) continue;
+      t->cached = true;
+      cache[entry.key] = *t;
+    }
+    return cache;
+  }
+
+  // Whether a cached tactic can run this product, whose weights are `weights` (an fp8 build keeps
+  // some in fp16): the GEMV kernels have shape bounds, and dequantizing needs e4m3 weights.
+  static bool cachedTacticRuns(const Tactic& t, DType weights, int64_t rows, int64_t k) {
+    if (t.kind == TacticKind::Gemv) return t.variant < kGemvVariants && gemvSupports(weights, t.variant, rows, k);
+    return t.kind != TacticKind::LtDequantized || weights == DType::F8E4M3;
   }
 
   int device_;

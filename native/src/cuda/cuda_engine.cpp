@@ -5,6 +5,8 @@
 
 #include "check.h"
 #include "dtype_dispatch.h"
+#include "fp8_gemm.h"
+#include "fp8_kernels.h"
 #include "kernels.h"
 #include "shapes.h"
 
@@ -26,10 +28,11 @@ void requireValue(const Program& p, int32_t v, const char* what) {
     throw Error(ErrorCode::Plan, std::string("plan program refers to a missing ") + what + " value");
 }
 
-void validate(const Program& p, DType type) {
+void validate(const Program& p, DType type, Precision precision) {
   const size_t elem = dtypeSize(type);
   for (const Weights& w : p.weights)
-    if (w.dtype != type) throw Error(ErrorCode::Plan, "plan weights are not stored in the plan's precision");
+    if (w.dtype != type && !(precision == Precision::FP8 && w.dtype == DType::F8E4M3))
+      throw Error(ErrorCode::Plan, "plan weights are not stored in the plan's precision");
   for (const Value& v : p.values)
     if (v.constant >= static_cast<int32_t>(p.weights.size()))
       throw Error(ErrorCode::Plan, "value '" + v.name + "' refers to a missing constant");
@@ -42,7 +45,7 @@ void validate(const Program& p, DType type) {
     if (op.inputs.size() != arity) throw Error(ErrorCode::Plan, "plan op has the wrong number of inputs");
     if (op.kind != Op::Kind::Gemm) continue;
     if (op.weight < 0 || static_cast<size_t>(op.weight) >= p.weights.size() ||
-        p.weights[op.weight].bytes.size() != static_cast<size_t>(op.n * op.k) * elem)
+        p.weights[op.weight].bytes.size() != storedBytes(p.weights[op.weight].dtype, {op.n, op.k}))
       throw Error(ErrorCode::Plan, "plan FC op has weights of the wrong size");
     if (op.bias >= static_cast<int32_t>(p.weights.size()) ||
         (op.bias >= 0 && p.weights[op.bias].bytes.size() != static_cast<size_t>(op.n) * elem))
@@ -72,7 +75,7 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
       program_(withoutWeightBytes(plan.program)) {
   if (plan.backend != "cuda")
     throw Error(ErrorCode::Plan, "plan was built for the " + plan.backend + " backend, not cuda");
-  validate(plan.program, type_);
+  validate(plan.program, type_, precision_);
   if (!plan.tactics.empty()) tactics_ = TacticTable::parse(plan.tactics);
   if (!plan.tactics.empty() && tactics_.precision != precision_)
     throw Error(ErrorCode::Plan, "plan tactics were tuned for another precision");
@@ -108,6 +111,7 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
     }
     arena_ = DeviceBuffer(memory_.arenaBytes);
     workspace_ = DeviceBuffer(kWorkspaceBytes);
+    prepareFp8();
     const bool convert = type_ != DType::F32;
     for (int32_t v : program_.inputs) {
       const size_t bytes = elementsAt(program_.values[v].shape, batch_.max) * sizeof(float);
@@ -124,6 +128,33 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
     cudaStreamDestroy(stream_);
     throw;
   }
+}
+
+void CudaEngine::prepareFp8() {
+  size_t fp8Scratch = 0;
+  for (const Op& op : program_.ops)
+    if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3)
+      fp8Scratch = std::max(fp8Scratch, fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) /
+                                                            op.k, op.k, op.n));
+  if (fp8Scratch > 0) fp8Scratch_ = DeviceBuffer(fp8Scratch);
+  // Only for the ops with a batch bucket that runs neither GEMV nor the fp8 product.
+  auto needsFp16 = [&](size_t opIndex) {
+    const GemmTactics* entry = tactics_.forOp(static_cast<int32_t>(opIndex));
+    if (entry == nullptr) return true;
+    for (const Tactic& t : entry->tactics)
+      if (t.kind != TacticKind::Gemv && t.kind != TacticKind::Lt) return true;
+    return false;
+  };
+  dequantized_.resize(program_.weights.size());
+  for (size_t i = 0; i < program_.ops.size(); ++i) {
+    const Op& op = program_.ops[i];
+    if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3 &&
+        dequantized_[op.weight].bytes() == 0 && needsFp16(i)) {
+      dequantized_[op.weight] = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
+      launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, stream_);
+    }
+  }
+  check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
 }
 
 CudaEngine::~CudaEngine() {
@@ -155,7 +186,7 @@ void CudaEngine::checkBatch(int64_t batch) const {
 }
 
 cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const LtMatmul& matmul, const Tactic* tactic) const {
-  if (tactic != nullptr && tactic->kind == TacticKind::Lt) {
+  if (tactic != nullptr && (tactic->kind == TacticKind::Lt || tactic->kind == TacticKind::LtDequantized)) {
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, tactic->algo.data(), sizeof algo);
     size_t workspace = 0;
@@ -172,7 +203,9 @@ const Tactic* CudaEngine::gemvTactic(int32_t opIndex, int64_t batch) const {
   if (op.kind != Op::Kind::Gemm || entry == nullptr) return nullptr;
   const Tactic& tactic = entry->tactics[tactics_.bucketFor(batch)];
   const int64_t rows = elementsAt(program_.values[op.inputs[0]].shape, batch) / op.k;
-  return tactic.kind == TacticKind::Gemv && gemvSupports(type_, tactic.variant, rows, op.k) ? &tactic : nullptr;
+  return tactic.kind == TacticKind::Gemv && gemvSupports(program_.weights[op.weight].dtype, tactic.variant, rows, op.k)
+             ? &tactic
+             : nullptr;
 }
 
 void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX, void* edgeY) {
@@ -186,13 +219,25 @@ void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const
   const void* bias = op.bias >= 0 ? weights_[op.bias].get() : nullptr;
   const void* w = weights_[op.weight].get();
 
+  const DType wType = program_.weights[op.weight].dtype;
   if (const Tactic* gemv = gemvTactic(opIndex, batch)) {
-    launchGemv(type_, edgeX ? DType::F32 : type_, edgeY ? DType::F32 : type_, gemv->variant, w, bias, edgeX ? edgeX : x,
+    launchGemv(wType, edgeX ? DType::F32 : type_, edgeY ? DType::F32 : type_, gemv->variant, w, bias, edgeX ? edgeX : x,
                edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, stream_);
     return;
   }
   const GemmTactics* entry = tactics_.forOp(opIndex);
   const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
+  if (wType == DType::F8E4M3 && tactic != nullptr && tactic->kind == TacticKind::Lt) {
+    auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n, fp8Scratch_.get()));
+    runFp8Gemm(lt_, *matmul, algorithmFor(*matmul, tactic), w, bias, x, y, op.activation, op.alpha, fp8Scratch_.get(),
+               workspace_.get(), workspace_.bytes(), stream_);
+    graph.matmuls.push_back(std::move(matmul));
+    return;
+  }
+  if (wType == DType::F8E4M3) {  // LtDequantized, or nothing timed here
+    w = dequantized_[op.weight].get();
+    if (w == nullptr) throw Error(ErrorCode::Plan, "fp8 plan tactics do not cover batch " + std::to_string(batch));
+  }
   auto matmul = std::make_unique<LtMatmul>(
       LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, bias != nullptr, op.activation == Activation::Relu));
   matmul->run(lt_, algorithmFor(*matmul, tactic), w, x, y, bias, workspace_.get(), workspace_.bytes(), stream_);

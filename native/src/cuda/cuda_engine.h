@@ -38,6 +38,8 @@ class CudaEngine : public Engine {
     uint64_t lastUse = 0;
   };
 
+  // fp8 builds: the scratch of their fp8 products and the fp16 copies their tactics need.
+  void prepareFp8();
   void checkBatch(int64_t batch) const;
   Graph& graphFor(int64_t batch);
   void enqueue(int64_t batch, Graph& graph);
@@ -67,6 +69,10 @@ class CudaEngine : public Engine {
   cublasLtHandle_t lt_ = nullptr;
   std::vector<DeviceBuffer> weights_;
   DeviceBuffer arena_, workspace_;
+  DeviceBuffer fp8Scratch_;  // fp8 builds: quantized activations and fp16 products (fp8_gemm.h)
+  // fp8 builds: per weight, its fp16 dequantization for the cuBLASLt batches where the tuner
+  // found no fp8 kernel that runs (empty elsewhere).
+  std::vector<DeviceBuffer> dequantized_;
   std::vector<DeviceBuffer> edgeInputs_, edgeOutputs_;  // fp32 copies for 16-bit builds
   std::vector<PinnedBuffer> stagedInputs_, stagedOutputs_;
   std::map<int64_t, Graph> graphs_;

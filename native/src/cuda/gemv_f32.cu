@@ -1,4 +1,5 @@
-// GEMV kernels with float weights (see gemv_kernel.cuh).
+// GEMV kernels with fp32 weights (see gemv_kernel.cuh); one (weights, x, y) type triple a file so
+// that the many variants compile in parallel.
 #include "gemv_kernel.cuh"
 
 namespace trtfarm::cuda {

@@ -5,9 +5,15 @@
 // Launched as a dependent grid, it issues its first W loads before waiting for the previous
 // layer (W does not depend on it). Two ways to read x: straight from global memory (fine for
 // one or two rows), or staged once per block in shared memory as fp32, which stops every warp
-// from re-reading x through L2 and converting it again at 4-16 rows.
+// from re-reading x through L2 and converting it again at 4-16 rows. Two pipeline depths (4 or
+// 8 16-byte loads of W in flight per lane and buffer): the deeper one hides more latency where
+// the rows are short, at the price of registers; the autotuner picks per card.
+// fp8 weights (e4m3, 16 to a load) carry one fp32 scale per output feature after the matrix;
+// their x, bias and y are fp16 (or fp32 at the network's edge).
 // The GEMV kernel templates, included by the per-type instantiation files (gemv_launch.h).
 #pragma once
+
+#include <cuda_fp8.h>
 
 #include <cstdint>
 #include <type_traits>
@@ -21,6 +27,7 @@ namespace trtfarm::cuda {
 
 constexpr int kWarpsPerBlock = 8;
 constexpr int kLoadsPerStep = 4;  // 16-byte loads of W per lane per step and buffer (two buffers; 8 features: 8)
+constexpr int kDeepLoadsPerStep = 8;
 
 // The 16 bytes of a uint4 as fp32 values: 4 floats, or 8 halves / bfloat16s.
 template <typename T>
@@ -62,6 +69,32 @@ struct Lanes<__nv_bfloat16> {
   }
 };
 
+template <>
+struct Lanes<__nv_fp8_e4m3> {
+  static constexpr int kCount = 16;
+  __device__ static void unpack(const uint4& v, float* out) {
+    const __nv_fp8x2_storage_t* pairs = reinterpret_cast<const __nv_fp8x2_storage_t*>(&v);
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+      const float2 f = __half22float2(__half2(__nv_cvt_fp8x2_to_halfraw2(pairs[i], __NV_E4M3)));
+      out[2 * i] = f.x;
+      out[2 * i + 1] = f.y;
+    }
+  }
+};
+
+// The type of x, bias and y beside weights of type T.
+template <typename T>
+struct ActivationsOf {
+  using type = T;
+};
+template <>
+struct ActivationsOf<__nv_fp8_e4m3> {
+  using type = __half;
+};
+template <typename T>
+using Act = typename ActivationsOf<T>::type;
+
 // V consecutive x values at p as fp32: one 16-byte load, or two for fp32 x beside 16-bit weights.
 template <typename XT, int V>
 __device__ __forceinline__ void loadX(const XT* p, float* out) {
@@ -77,13 +110,16 @@ __device__ __forceinline__ void loadX(const XT* p, float* out) {
 // FEATURES output features per warp, up to MAXR rows of x; SHARED_X: x staged in shared memory
 // as fp32 (rows·k·4 bytes of dynamic shared memory). x is XT and y is YT: the weights' type, or
 // fp32 where the layer reads the network's input or writes its output (no conversion kernel).
-template <typename T, typename XT, typename YT, int MAXR, int FEATURES, bool SHARED_X>
+// scale: fp8's per-feature scales (nullptr for the other types).
+template <typename T, typename XT, typename YT, int MAXR, int FEATURES, bool SHARED_X, bool DEEP>
 __global__ void __launch_bounds__(kWarpsPerBlock * 32)
-    gemvKernel(const T* __restrict__ w, const T* __restrict__ bias, const XT* __restrict__ x, YT* __restrict__ y,
-               int rows, int64_t k, int64_t n, Activation act, float alpha) {
+    gemvKernel(const T* __restrict__ w, const float* __restrict__ scale, const Act<T>* __restrict__ bias,
+               const XT* __restrict__ x, YT* __restrict__ y, int rows, int64_t k, int64_t n, Activation act,
+               float alpha) {
   extern __shared__ float4 shared[];
   constexpr int V = Lanes<T>::kCount;
-  constexpr int UNROLL = FEATURES >= kLoadsPerStep ? 1 : kLoadsPerStep / FEATURES;
+  constexpr int kLoads = DEEP ? kDeepLoadsPerStep : kLoadsPerStep;
+  constexpr int UNROLL = FEATURES >= kLoads ? 1 : kLoads / FEATURES;
   constexpr int64_t kStep = 32 * V;
   const int lane = threadIdx.x & 31;
   const int64_t first = (int64_t(blockIdx.x) * kWarpsPerBlock + (threadIdx.x >> 5)) * FEATURES;
@@ -109,7 +145,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   const float* xs = reinterpret_cast<const float*>(shared);
   if constexpr (SHARED_X) {
     // Eight loads in flight per thread: staging is a handful of L2 round trips, not dozens.
-    constexpr int kBatch = 8;
+    constexpr int kBatch = V >= 16 ? 4 : 8;  // fp8's 16 values a load: the same registers
     const int64_t total = rows * k, stride = int64_t(blockDim.x) * V;
     for (int64_t start = threadIdx.x * int64_t(V); start < total; start += stride * kBatch) {
       float f[kBatch][V];
@@ -181,21 +217,24 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
   for (int f = 0; f < FEATURES; ++f) {
     const int64_t feature = first + f;
     const float b = (bias != nullptr && feature < n) ? toFloat(bias[feature]) : 0.0f;
+    const float s = (scale != nullptr && feature < n) ? scale[feature] : 1.0f;
 #pragma unroll
     for (int r = 0; r < MAXR; ++r) {
       float v = acc[f][r];
 #pragma unroll
       for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
       // Lane r stores row r, so the stores of one feature spread over the warp.
-      if (r < rows && lane == (r & 31) && feature < n) y[r * n + feature] = fromFloat<YT>(activate(v + b, act, alpha));
+      if (r < rows && lane == (r & 31) && feature < n) y[r * n + feature] = fromFloat<YT>(activate(fmaf(v, s, b), act, alpha));
     }
   }
 }
 
-template <typename T, typename XT, typename YT, int MAXR, int FEATURES, bool SHARED_X>
-void launchKernel(const T* w, const T* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n, Activation act,
+template <typename T, typename XT, typename YT, int MAXR, int FEATURES, bool SHARED_X, bool DEEP>
+void launchKernel(const T* w, const Act<T>* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n, Activation act,
                   float alpha, cudaStream_t stream) {
-  auto kernel = gemvKernel<T, XT, YT, MAXR, FEATURES, SHARED_X>;
+  auto kernel = gemvKernel<T, XT, YT, MAXR, FEATURES, SHARED_X, DEEP>;
+  const float* scale =
+      std::is_same_v<T, __nv_fp8_e4m3> ? reinterpret_cast<const float*>(w + n * k) : nullptr;  // after the matrix
   const size_t shared = SHARED_X ? static_cast<size_t>(rows) * k * sizeof(float) : 0;
   if (SHARED_X) {
     // Once per kernel: allow the largest staging any launch may ask for.
@@ -205,25 +244,25 @@ void launchKernel(const T* w, const T* bias, const XT* x, YT* y, int rows, int64
   }
   const int64_t warps = (n + FEATURES - 1) / FEATURES;
   const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  launchDependent("gemv kernel", kernel, blocks, dim3(kWarpsPerBlock * 32), shared, stream, w, bias, x, y, rows, k,
-                  n, act, alpha);
+  launchDependent("gemv kernel", kernel, blocks, dim3(kWarpsPerBlock * 32), shared, stream, w, scale, bias, x, y,
+                  rows, k, n, act, alpha);
 }
 
 // x from the network's fp32 input needs x staged in shared memory (the other variants read x in
 // the weights' type).
-template <typename T, typename XT, typename YT, int MAXR>
-void launchRows(int variant, const T* w, const T* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n,
-                Activation act, float alpha, cudaStream_t stream) {
-  constexpr bool kPlainX = std::is_same_v<T, XT>;
+template <typename T, typename XT, typename YT, int MAXR, bool DEEP>
+void launchDepth(int variant, const T* w, const Act<T>* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n,
+                 Activation act, float alpha, cudaStream_t stream) {
+  constexpr bool kPlainX = std::is_same_v<Act<T>, XT>;
   auto launch = [&](auto features, auto sharedX) {
-    launchKernel<T, XT, YT, MAXR, decltype(features)::value, decltype(sharedX)::value>(w, bias, x, y, rows, k, n,
-                                                                                       act, alpha, stream);
+    launchKernel<T, XT, YT, MAXR, decltype(features)::value, decltype(sharedX)::value, DEEP>(w, bias, x, y, rows, k,
+                                                                                             n, act, alpha, stream);
   };
   using One = std::integral_constant<int, 1>;
   using Two = std::integral_constant<int, 2>;
   using Four = std::integral_constant<int, 4>;
   using Eight = std::integral_constant<int, 8>;
-  switch (variant) {
+  switch (variant & 7) {
     case 0: if constexpr (kPlainX) launch(One{}, std::false_type{}); return;
     case 1: if constexpr (kPlainX) launch(Two{}, std::false_type{}); return;
     case 2: if constexpr (kPlainX) launch(Four{}, std::false_type{}); return;
@@ -236,11 +275,19 @@ void launchRows(int variant, const T* w, const T* bias, const XT* x, YT* y, int 
   }
 }
 
+// Bit 3 of the variant: the deep pipeline.
+template <typename T, typename XT, typename YT, int MAXR>
+void launchRows(int variant, const T* w, const Act<T>* bias, const XT* x, YT* y, int rows, int64_t k, int64_t n,
+                Activation act, float alpha, cudaStream_t stream) {
+  if (variant & 8) launchDepth<T, XT, YT, MAXR, true>(variant, w, bias, x, y, rows, k, n, act, alpha, stream);
+  else launchDepth<T, XT, YT, MAXR, false>(variant, w, bias, x, y, rows, k, n, act, alpha, stream);
+}
+
 template <typename T, typename XT, typename YT>
 void launchGemvTyped(int variant, const void* w, const void* bias, const void* x, void* y, int rows, int64_t k,
                      int64_t n, Activation act, float alpha, cudaStream_t stream) {
   const T* wt = static_cast<const T*>(w);
-  const T* bt = static_cast<const T*>(bias);
+  const Act<T>* bt = static_cast<const Act<T>*>(bias);
   const XT* xt = static_cast<const XT*>(x);
   YT* yt = static_cast<YT*>(y);
   if (rows == 1) launchRows<T, XT, YT, 1>(variant, wt, bt, xt, yt, rows, k, n, act, alpha, stream);

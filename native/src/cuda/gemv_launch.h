@@ -1,5 +1,6 @@
-// The GEMV kernels' entry points, instantiated per weight type in gemv_f32.cu, gemv_f16.cu and
-// gemv_bf16.cu (so that their many variants compile in parallel) and called by gemv.cu.
+// The GEMV kernels' entry points, instantiated one (weights, x, y) type triple a file in
+// gemv_<weights>[_in|_out|_io].cu (so that their many variants compile in parallel) and called
+// by gemv.cu.
 #pragma once
 
 #include <cuda_runtime.h>

@@ -37,13 +37,15 @@ void launchTouch(const void* data, int64_t bytes, void* sink, cudaStream_t strea
 // y[rows, n] = act(x[rows, k] · W[n, k]ᵀ + bias[n]) for few rows, streaming W with 16-byte loads
 // (the weight read is the whole cost at small batch). Variant v: 2^(v & 3) output features per
 // warp (1, 2 or 4, and 8 with shared x up to 8 rows: W-load parallelism against reuse of each x
-// load); with v & 4, x staged in shared memory as fp32 (rows·k·4 bytes must fit in a block).
-constexpr int kGemvVariants = 8;
+// load); with v & 4, x staged in shared memory as fp32 (rows·k·4 bytes must fit in a block);
+// with v & 8, twice the W loads in flight. F8E4M3 weights take fp16 x and y (or fp32 at the edge).
+constexpr int kGemvVariants = 16;
 constexpr int64_t kGemvMaxRows = 16;
 bool gemvSupports(DType type, int variant, int64_t rows, int64_t k);
 int gemvFeaturesPerWarp(int variant);
 bool gemvStagesX(int variant);
-// x in xType and y in yType: `type` (the weights'), or F32 for a layer that reads the network's
+bool gemvDeep(int variant);
+// x in xType and y in yType: `type` (the weights'; F16 beside F8E4M3), or F32 for a layer that reads the network's
 // input or writes its output directly (x as F32 needs a shared-x variant).
 void launchGemv(DType type, DType xType, DType yType, int variant, const void* w, const void* bias, const void* x,
                 void* y, int64_t rows, int64_t k, int64_t n, Activation act, float alpha, cudaStream_t stream);

@@ -9,6 +9,7 @@ cudaDataType_t dataType(DType type) {
   switch (type) {
     case DType::F16: return CUDA_R_16F;
     case DType::BF16: return CUDA_R_16BF;
+    case DType::F8E4M3: return CUDA_R_8F_E4M3;
     default: return CUDA_R_32F;
   }
 }
@@ -61,9 +62,18 @@ LtMatmul::LtMatmul(const LtShape& shape) : shape_(shape) {
           "cublasLtMatmulDescSetAttribute(epilogue)");
     const int64_t aRows = shape.transA ? shape.k : shape.m, aCols = shape.transA ? shape.m : shape.k;
     const int64_t bRows = shape.transB ? shape.n : shape.k, bCols = shape.transB ? shape.k : shape.n;
-    a_ = makeLayout(shape.type, aRows, aCols, shape.lda, shape.batchCount, shape.strideA);
-    b_ = makeLayout(shape.type, bRows, bCols, shape.ldb, shape.batchCount, shape.strideB);
-    d_ = makeLayout(shape.type, shape.m, shape.n, shape.ldd, shape.batchCount, shape.strideD);
+    const DType operands = shape.fp8 ? DType::F8E4M3 : shape.type, result = shape.fp8 ? DType::F16 : shape.type;
+    if (shape.fp8) {
+      const int8_t fast = 1;  // Hopper's fast fp8 accumulation: within fp8's own error at these depths
+      check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
+            "cublasLtMatmulDescSetAttribute(fast accumulation)");
+      check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &shape.scaleB,
+                                           sizeof shape.scaleB),
+            "cublasLtMatmulDescSetAttribute(B scale)");
+    }
+    a_ = makeLayout(operands, aRows, aCols, shape.lda, shape.batchCount, shape.strideA);
+    b_ = makeLayout(operands, bRows, bCols, shape.ldb, shape.batchCount, shape.strideB);
+    d_ = makeLayout(result, shape.m, shape.n, shape.ldd, shape.batchCount, shape.strideD);
   } catch (...) {
     release();
     throw;
@@ -112,7 +122,7 @@ void LtMatmul::run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, co
   if (shape_.bias)
     check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
           "cublasLtMatmulDescSetAttribute(bias)");
-  const float one = 1.0f, zero = 0.0f;
+  const float one = shape_.fp8 ? kFp8OutputScale : 1.0f, zero = 0.0f;
   check(cublasLtMatmul(handle, desc_, &one, a, a_, b, b_, &zero, d, d_, d, d_, &algo, workspace, workspaceBytes,
                        stream),
         "cublasLtMatmul");

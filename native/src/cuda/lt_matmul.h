@@ -22,6 +22,12 @@ struct LtShape {
   int64_t strideA = 0, strideB = 0, strideD = 0;  // 0 broadcasts that operand over the batch
   bool bias = false;
   bool relu = false;
+  // A and B in e4m3, D in fp16 scaled by 1/448 (kFp8OutputScale), B scaled by the device
+  // scalar at scaleB (set before the heuristic is asked: kernels without scaling may be
+  // offered otherwise): fp8 builds' FC products, whose per-channel scales, bias and
+  // activation follow in fp8_gemm's epilogue.
+  bool fp8 = false;
+  const float* scaleB = nullptr;
 
   static LtShape fullyConnected(DType type, Precision precision, int64_t rows, int64_t k, int64_t n, bool bias,
                                 bool relu);
@@ -29,6 +35,8 @@ struct LtShape {
 
 // The activations cuBLASLt applies in its epilogue; the rest run as a kernel after the product.
 // GELU is not among them: cuBLASLt's is the tanh approximation, the network's is the exact erf.
+constexpr float kFp8OutputScale = 1.0f / 448.0f;  // e4m3 weights are ≤ 448: keeps fp16 D in range
+
 inline bool ltFuses(Activation act) { return act == Activation::None || act == Activation::Relu; }
 
 class LtMatmul {

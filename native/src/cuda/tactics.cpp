@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "../core/base64.h"
 #include "../core/error.h"
 #include "kernels.h"
 
@@ -14,7 +15,8 @@ namespace trtfarm::cuda {
 namespace {
 
 constexpr uint32_t kMagic = 0x55434654;  // "TFCU"
-constexpr uint32_t kFormat = 1;
+// 2: a `cached` byte after each tactic; format 1 plans (without it) still load.
+constexpr uint32_t kFormat = 2;
 
 class Writer {
  public:
@@ -44,6 +46,12 @@ class Reader {
     return n;
   }
   bool done() const { return pos_ == bytes_.size(); }
+  // Throws the plan error for a flag byte other than 0 or 1.
+  bool flag() {
+    const auto v = get<uint8_t>();
+    if (v > 1) throw Error(ErrorCode::Plan, "cuda tactics hold a flag that is neither 0 nor 1");
+    return v == 1;
+  }
 
  private:
   const std::vector<uint8_t>& bytes_;
@@ -61,7 +69,7 @@ void putTactic(Writer& w, const Tactic& t) {
 Tactic getTactic(Reader& r) {
   Tactic t;
   const auto kind = r.get<uint8_t>();
-  if (kind < 1 || kind > 3) throw Error(ErrorCode::Plan, "cuda tactics name an unknown kernel kind");
+  if (kind < 1 || kind > static_cast<uint8_t>(TacticKind::LtDequantized)) throw Error(ErrorCode::Plan, "cuda tactics name an unknown kernel kind");
   t.kind = static_cast<TacticKind>(kind);
   t.variant = r.get<uint8_t>();
   for (uint64_t& word : t.algo) word = r.get<uint64_t>();
@@ -109,7 +117,10 @@ std::vector<uint8_t> TacticTable::serialize() const {
     w.put(static_cast<uint8_t>(g.key.activation));
     w.put(static_cast<uint8_t>(g.key.bias));
     for (int64_t r : g.rows) w.put(r);
-    for (const auto& t : g.tactics) putTactic(w, t);
+    for (const auto& t : g.tactics) {
+      putTactic(w, t);
+      w.put(static_cast<uint8_t>(t.cached));
+    }
   }
   return w.bytes;
 }
@@ -117,11 +128,12 @@ std::vector<uint8_t> TacticTable::serialize() const {
 TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
   Reader r(bytes);
   if (r.get<uint32_t>() != kMagic) throw Error(ErrorCode::Plan, "tactics are not the cuda backend's");
-  if (r.get<uint32_t>() != kFormat) throw Error(ErrorCode::Plan, "cuda tactics format is not supported");
+  const auto format = r.get<uint32_t>();
+  if (format < 1 || format > kFormat) throw Error(ErrorCode::Plan, "cuda tactics format is not supported");
   TacticTable table;
   table.cublasLtVersion = r.get<uint64_t>();
   const auto precision = r.get<uint8_t>();
-  if (precision > 3) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
+  if (precision > static_cast<uint8_t>(Precision::FP8)) throw Error(ErrorCode::Plan, "cuda tactics name an unknown precision");
   table.precision = static_cast<Precision>(precision);
   const uint32_t nBuckets = r.count(sizeof(int64_t));
   for (uint32_t i = 0; i < nBuckets; ++i) table.buckets.push_back(r.get<int64_t>());
@@ -138,7 +150,10 @@ TacticTable TacticTable::parse(const std::vector<uint8_t>& bytes) {
     g.key.activation = static_cast<Activation>(act);
     g.key.bias = r.get<uint8_t>() != 0;
     for (uint32_t b = 0; b < nBuckets; ++b) g.rows.push_back(r.get<int64_t>());
-    for (uint32_t b = 0; b < nBuckets; ++b) g.tactics.push_back(getTactic(r));
+    for (uint32_t b = 0; b < nBuckets; ++b) {
+      g.tactics.push_back(getTactic(r));
+      if (format >= 2) g.tactics.back().cached = r.flag();
+    }
     table.gemms.push_back(std::move(g));
   }
   if (!r.done()) throw Error(ErrorCode::Plan, "cuda tactics have trailing bytes");
@@ -149,24 +164,52 @@ std::string tacticJson(const Tactic& t) {
   std::ostringstream out;
   if (t.kind == TacticKind::Gemv) {
     out << "{\"kernel\":\"gemv\",\"featuresPerWarp\":" << gemvFeaturesPerWarp(t.variant)
-        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false");
+        << ",\"sharedX\":" << (gemvStagesX(t.variant) ? "true" : "false")
+        << ",\"deep\":" << (gemvDeep(t.variant) ? "true" : "false");
   } else if (t.kind == TacticKind::LtDefault) {
     out << "{\"kernel\":\"cublasLt-heuristic\"";
   } else {
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, t.algo.data(), sizeof algo);
+    const char* name = t.kind == TacticKind::LtDequantized ? "cublasLt-fp16-dequantized" : "cublasLt";
     auto attr = [&](cublasLtMatmulAlgoConfigAttributes_t a) {
       uint32_t v = 0;
       size_t written = 0;
       cublasLtMatmulAlgoConfigGetAttribute(&algo, a, &v, sizeof v, &written);
       return v;
     };
-    out << "{\"kernel\":\"cublasLt\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
+    out << "{\"kernel\":\"" << name << "\",\"algo\":" << attr(CUBLASLT_ALGO_CONFIG_ID)
         << ",\"tile\":" << attr(CUBLASLT_ALGO_CONFIG_TILE_ID) << ",\"stages\":" << attr(CUBLASLT_ALGO_CONFIG_STAGES_ID)
         << ",\"splitK\":" << attr(CUBLASLT_ALGO_CONFIG_SPLITK_NUM) << ",\"workspace\":" << t.workspaceBytes;
   }
-  out << ",\"us\":" << t.micros << "}";
+  out << ",\"us\":" << t.micros << (t.cached ? ",\"cached\":true}" : "}");
   return out.str();
+}
+
+std::string timingKey(const GemmKey& key, Precision precision, int64_t rows) {
+  // The enums' numbers, not names: a precision or activation added later gets a key of its own.
+  return "cuda-fc1:p" + std::to_string(static_cast<int>(precision)) + ":k=" + std::to_string(key.k) +
+         ":n=" + std::to_string(key.n) + ":a" + std::to_string(static_cast<int>(key.activation)) +
+         (key.bias ? ":bias" : ":nobias") + ":rows=" + std::to_string(rows);
+}
+
+std::string encodeTactic(const Tactic& t) {
+  Writer w;
+  putTactic(w, t);
+  return base64Encode(w.bytes);
+}
+
+std::optional<Tactic> decodeTactic(const std::string& text) {
+  const std::optional<std::vector<uint8_t>> bytes = base64Decode(text);
+  if (!bytes) return std::nullopt;
+  try {
+    Reader r(*bytes);
+    Tactic t = getTactic(r);
+    if (!r.done()) return std::nullopt;
+    return t;
+  } catch (const Error&) {
+    return std::nullopt;
+  }
 }
 
 std::vector<int64_t> chooseBuckets(const BatchRange& batch) {

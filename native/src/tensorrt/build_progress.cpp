@@ -21,7 +21,7 @@ bool BuildProgress::stepComplete(char const* phaseName, int32_t step) noexcept {
   if (topSteps_ > 0 && topPhase_ == phaseName) {
     report(std::min(1.0, static_cast<double>(step + 1) / topSteps_), phaseName);
   }
-  return true;  // never cancel: trtfarm builds run to completion or fail
+  return cancel_ == nullptr || !cancel_->isSet();
 }
 
 void BuildProgress::phaseFinish(char const* phaseName) noexcept {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "../core/error.h"
+#include "../core/weights.h"
 #include "error_logger.h"
 #include "trt_dims.h"
 
@@ -18,7 +19,8 @@ DataType computeTypeOf(Precision precision) {
     case Precision::FP16: return DataType::kHALF;
     case Precision::BF16: return DataType::kBF16;
     case Precision::FP32:
-    case Precision::TF32: break;  // TF32 is a builder flag on fp32 tensors, not a type
+    case Precision::TF32:  // TF32 is a builder flag on fp32 tensors, not a type
+    case Precision::FP8: break;  // refused at validation: fp8 is a cuda-backend precision
   }
   return DataType::kFLOAT;
 }
@@ -27,12 +29,13 @@ DataType trtTypeOf(DType dtype) {
   switch (dtype) {
     case DType::F16: return DataType::kHALF;
     case DType::BF16: return DataType::kBF16;
+    case DType::F8E4M3: return DataType::kFP8;
     case DType::F32: break;
   }
   return DataType::kFLOAT;
 }
 
-size_t elementSize(DType dtype) { return dtype == DType::F32 ? 4 : 2; }
+size_t elementSize(DType dtype) { return dtypeSize(dtype); }
 
 nvinfer1::ActivationType activationTypeOf(Activation kind) {
   switch (kind) {

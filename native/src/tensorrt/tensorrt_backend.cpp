@@ -85,10 +85,11 @@ class TensorRTBackend : public Backend {
     }
     addProfile(*builder, *buildConfig, program, batch);
     auto cache = timingCache(*buildConfig, config.reuseTactics);
-    BuildProgress monitor(progress);
+    BuildProgress monitor(progress, config.cancel);
     buildConfig->setProgressMonitor(&monitor);
 
     std::unique_ptr<nvinfer1::IHostMemory> engine(builder->buildSerializedNetwork(*network, *buildConfig));
+    throwIfCancelled(config.cancel);  // the monitor told TensorRT to stop: no engine, and no error of its own
     if (!engine) logger.fail(ErrorCode::Backend, "tensorrt: building the engine failed");
     std::unique_ptr<nvinfer1::IHostMemory> cacheBytes(cache->serialize());
     if (!cacheBytes) logger.fail(ErrorCode::Backend, "tensorrt: serializing the timing cache failed");

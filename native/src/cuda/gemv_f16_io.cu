@@ -1,0 +1,9 @@
+// GEMV kernels with f16 weights, fp32 x and y (see gemv_kernel.cuh); one (weights, x, y) type triple a file so
+// that the many variants compile in parallel.
+#include "gemv_kernel.cuh"
+
+namespace trtfarm::cuda {
+
+TRTFARM_GEMV_INSTANCE(__half, float, float)
+
+}  // namespace trtfarm::cuda
