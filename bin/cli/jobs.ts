@@ -69,7 +69,7 @@ export async function sweep(client: FarmClient, file: string, options: SweepOpti
   const body = {
     ...model.body,
     precisions: list(options.precisions) ?? ['fp32'],
-    profiles: (options.profiles ?? []).map((profile) => parseProfile(profile, model.network)),
+    ...(options.profiles ? { profiles: options.profiles.map((profile) => parseProfile(profile, model.network)) } : {}),
     ...(options.backends ? { backends: list(options.backends) } : {}),
     ...(options.name ? { name: options.name } : {}),
     ...(options.batch ? { batch: options.batch } : {}),
