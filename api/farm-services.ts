@@ -12,6 +12,7 @@ import { BuildInputStore } from '../shared/queue/build-input-store.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import type { WorkerRecord } from '../shared/queue/worker-record.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
+import { PlanCatalog } from '../shared/store/plan-catalog.js';
 import type { PlanMeta } from '../shared/store/plan-meta.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import { JobWatcher, type JobWatch } from './job-watcher.js';
@@ -26,6 +27,7 @@ export class FarmServices {
   readonly directory: WorkerDirectory;
   readonly builds: BuildIndex;
   readonly buildInputs: BuildInputStore;
+  readonly catalog: PlanCatalog;
   private readonly queues = new Map<string, Queue>();
   private readonly watchers = new Map<string, Promise<JobWatcher>>();
   private readonly eventConnections: Redis[] = [];
@@ -42,6 +44,7 @@ export class FarmServices {
     this.directory = new WorkerDirectory(this.redis, config.queuePrefix);
     this.builds = new BuildIndex(this.redis, config.queuePrefix);
     this.buildInputs = new BuildInputStore(this.redis, config.queuePrefix);
+    this.catalog = new PlanCatalog(this.redis, config.queuePrefix);
   }
 
   async open(): Promise<void> {
@@ -98,6 +101,11 @@ export class FarmServices {
     const meta = await this.store.meta(id);
     if (meta) this.metas.set(id, meta);
     return meta;
+  }
+
+  // A plan deleted (DELETE /v1/plans/:planId): its meta is no longer answered.
+  forgetPlan(id: string): void {
+    this.metas.delete(id);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-// REST → result for small inferences (the seed plan), against raw BullMQ on the same Redis in
+// REST → result for small inferences (a small MLP, batching on and off), against raw BullMQ on the same Redis in
 // the same run: throughput and p50/p99 latency at several client concurrencies, and the ratio.
 // `npm run bench:farm` (starts its own redis-server unless REDIS_URL is set). Appends the table
 // to bench/results-farm.md.
@@ -72,47 +72,66 @@ const prefix = `bench${process.pid}`;
 const env = { ...process.env, REDIS_URL: redisUrl, TRTFARM_DATA_DIR: dataDir, TRTFARM_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn' };
 const config = loadConfig(env);
 
-const worker = await startChild(['worker/main.ts', '--device', 'cpu'], { ...env, LOG_LEVEL: 'info' }, '"msg":"worker ready"');
-const app = await buildApp({ config, engine, logger: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
-const seed = {
+// A small MLP with a dynamic batch (64 → 256 → 256 → 10, batch 1..64): batch-1 requests that
+// the farm may stack.
+const random = (n: number) => Array.from({ length: n }, () => Math.fround(Math.random() * 0.2 - 0.1));
+const mlp = {
   network: {
-    inputs: [{ name: 'x', shape: [1, 3, 4, 5] }],
-    layers: [{ name: 'fc', type: 'fullyConnected', outputs: 2, weights: [...Array(60).fill(1), ...Array(60).fill(-1)] }],
+    inputs: [{ name: 'x', shape: [-1, 64] }],
+    layers: [
+      { name: 'fc1', type: 'fullyConnected', outputs: 256, weights: random(256 * 64), bias: random(256) },
+      { name: 'relu1', type: 'activation', kind: 'relu' },
+      { name: 'fc2', type: 'fullyConnected', outputs: 256, weights: random(256 * 256), bias: random(256) },
+      { name: 'relu2', type: 'activation', kind: 'relu' },
+      { name: 'fc3', type: 'fullyConnected', outputs: 10, weights: random(10 * 256), bias: random(10) },
+    ],
   },
+  profile: { x: { min: [1, 64], opt: [16, 64], max: [64, 64] } },
 };
-const post = (url: string, body: unknown) =>
-  fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const { id: buildId } = await (await post('/v1/builds', seed)).json();
-let plan: string | undefined;
-while (!plan) {
-  const status = await (await fetch(`${base}/v1/builds/${buildId}`)).json();
-  if (status.status === 'failed') throw new Error(status.error.message);
-  plan = status.plan?.id;
-  await new Promise((resolve) => setTimeout(resolve, 50));
+
+// One farm (API in this process, a cpu worker process) per batching setting, on the same Redis.
+async function startFarm(batching: 'on' | 'off') {
+  const farmEnv = { ...env, TRTFARM_QUEUE_PREFIX: `${prefix}-${batching}`, TRTFARM_BATCHING: batching };
+  const worker = await startChild(['worker/main.ts', '--device', 'cpu'], { ...farmEnv, LOG_LEVEL: 'info' }, '"msg":"worker ready"');
+  const app = await buildApp({ config: loadConfig(farmEnv), engine, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const post = (url: string, body: unknown) =>
+    fetch(`${base}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const { id: buildId } = await (await post('/v1/builds', mlp)).json();
+  let plan: string | undefined;
+  while (!plan) {
+    const status = await (await fetch(`${base}/v1/builds/${buildId}`)).json();
+    if (status.status === 'failed') throw new Error(status.error.message);
+    plan = status.plan?.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const inferBody = JSON.stringify({ plan, inputs: { x: { shape: [1, 64], data: random(64) } } });
+  const infer = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(`${base}/v1/infer?wait=30000`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () => {
+          const body = JSON.parse(text);
+          if (body.outputs?.fc3?.data?.length === 10) resolve();
+          else reject(new Error(`unexpected answer ${answer.statusCode}: ${text}`));
+        });
+      });
+      request.on('error', reject);
+      request.end(inferBody);
+    });
+  return { worker, app, plan, infer };
 }
-const inferBody = JSON.stringify({ plan, inputs: { x: { shape: [1, 3, 4, 5], data: Array.from({ length: 60 }, (_, i) => i) } } });
+
 // node:http with keep-alive rather than fetch: the client shares the API's cores, and is the
 // lighter of the two.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const viaRest = () =>
-  new Promise<void>((resolve, reject) => {
-    const request = http.request(`${base}/v1/infer?wait=30000`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (answer) => {
-      let text = '';
-      answer.setEncoding('utf8');
-      answer.on('data', (chunk: string) => (text += chunk));
-      answer.on('end', () => {
-        const body = JSON.parse(text);
-        if (body.outputs?.fc?.data?.[0] === 1770) resolve();
-        else reject(new Error(`unexpected answer ${answer.statusCode}: ${text}`));
-      });
-    });
-    request.on('error', reject);
-    request.end(inferBody);
-  });
+const batched = await startFarm('on');
+const unbatched = await startFarm('off');
+const plan = batched.plan;
 
 const rawQueueName = 'bench-raw';
 const rawWorker = await startChild(['bench/farm-raw-worker.ts', redisUrl, prefix, rawQueueName, String(config.inferConcurrency)], env, 'raw worker ready');
@@ -133,11 +152,13 @@ const viaRawBullmq = async () => {
 
 const rows: string[] = [];
 for (const concurrency of CONCURRENCIES) {
-  const farm = await measure(concurrency, viaRest);
+  const on = await measure(concurrency, batched.infer);
+  const off = await measure(concurrency, unbatched.infer);
   const raw = await measure(concurrency, viaRawBullmq);
   const f = (n: number) => n.toFixed(1);
+  const ratio = (p: Point) => `${(p.perSecond / raw.perSecond).toFixed(2)}×`;
   rows.push(
-    `| ${concurrency} | ${f(farm.perSecond)} | ${f(farm.p50)} | ${f(farm.p99)} | ${f(raw.perSecond)} | ${f(raw.p50)} | ${f(raw.p99)} | ${(farm.perSecond / raw.perSecond * 100).toFixed(0)}% |`,
+    `| ${concurrency} | ${f(on.perSecond)} | ${f(on.p50)} | ${f(on.p99)} | ${f(off.perSecond)} | ${f(off.p50)} | ${f(off.p99)} | ${f(raw.perSecond)} | ${f(raw.p50)} | ${f(raw.p99)} | ${ratio(on)} | ${ratio(off)} |`,
   );
   process.stdout.write(`${rows.at(-1)}\n`);
 }
@@ -147,12 +168,13 @@ const machine = `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length},
 const table = [
   `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
   '',
-  `Seed plan (1×3×4×5 → 2), cpu worker (inference concurrency ${config.inferConcurrency}), ${SECONDS_PER_POINT} s per point; ` +
-    'farm = HTTP POST /v1/infer?wait → 200 with outputs (API, worker and redis-server on this machine); ' +
-    'raw = Queue.add and a wait on QueueEvents (as the API waits) with a no-op BullMQ worker process on the same Redis.',
+  `Small MLP (64 → 256 → 256 → 10, ReLU, batch 1..64), batch-1 requests, cpu worker (inference concurrency ${config.inferConcurrency}), ` +
+    `${SECONDS_PER_POINT} s per point; command \`npm run bench:farm\`; ` +
+    `farm = HTTP POST /v1/infer?wait (JSON) → 200 with outputs (API, worker and redis-server on this machine), batching on (TRTFARM_BATCH_DELAY_US=${config.batchDelayUs}) and off; ` +
+    'raw = Queue.add of one job per request and a wait on QueueEvents (as the API waits) with a no-op BullMQ worker process on the same Redis.',
   '',
-  '| clients | farm req/s | farm p50 ms | farm p99 ms | raw req/s | raw p50 ms | raw p99 ms | farm/raw |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| clients | batched req/s | p50 ms | p99 ms | unbatched req/s | p50 ms | p99 ms | raw req/s | p50 ms | p99 ms | batched/raw | unbatched/raw |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows,
   '',
 ].join('\n');
@@ -163,7 +185,8 @@ await rawWatcher.close();
 await rawQueue.obliterate({ force: true });
 await rawQueue.close();
 agent.destroy();
-await Promise.all([stopChild(worker), stopChild(rawWorker)]);
-await app.close();
+await Promise.all([stopChild(batched.worker), stopChild(unbatched.worker), stopChild(rawWorker)]);
+await batched.app.close();
+await unbatched.app.close();
 await redis?.stop();
 await rm(dataDir, { recursive: true, force: true });

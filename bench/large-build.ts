@@ -14,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../api/app.js';
 import { loadConfig } from '../shared/config.js';
 import { engine } from '../shared/engine/addon.js';
-import { buildRequestId, buildRequestSchema, normalizeBuildRequest } from '../shared/network/build-request.js';
-import { contentHash } from '../shared/network/content-hash.js';
+import { buildId as buildIdOf, buildRequestSchema, NetworkIdentity, normalizeBuildRequest } from '../shared/network/build-request.js';
 import type { Precision } from '../shared/network/spec.js';
+import type { PlanMeta } from '../shared/store/plan-meta.js';
 import { LocalRedis } from '../bin/local-redis.js';
+import { mlpOnnx } from '../test/helpers/onnx-model.js';
 import { FsPlanStore } from '../shared/store/fs-plan-store.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +55,7 @@ function request(url: string, method: string): Promise<{ status: number; text: s
 // process would take the API's event loop and cores. Prints { status, text, acceptedAt }.
 const POSTER = `
 const body = require('node:fs').readFileSync(process.argv[2]);
-const call = require('node:http').request(process.argv[1], { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (answer) => {
+const call = require('node:http').request(process.argv[1], { method: 'POST', headers: { 'content-type': process.argv[3], 'content-length': body.length } }, (answer) => {
   let text = '';
   answer.on('data', (chunk) => (text += chunk));
   answer.on('end', () => process.stdout.write(JSON.stringify({ status: answer.statusCode, text, acceptedAt: Date.now() })));
@@ -62,8 +63,8 @@ const call = require('node:http').request(process.argv[1], { method: 'POST', hea
 process.stdout.write('sending\\n');
 call.end(body);`;
 
-function postFile(url: string, file: string): Promise<{ status: number; text: string; postedAt: number; acceptedAt: number }> {
-  const child = spawn(process.execPath, ['-e', POSTER, url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+function postFile(url: string, file: string, contentType = 'application/json'): Promise<{ status: number; text: string; postedAt: number; acceptedAt: number }> {
+  const child = spawn(process.execPath, ['-e', POSTER, url, file, contentType], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   let postedAt = 0;
   child.stdout.on('data', (chunk: Buffer) => {
@@ -84,8 +85,57 @@ function largeMlpBody(): string {
     const base64 = (values: Float32Array) => ({ base64: Buffer.from(values.buffer).toString('base64') });
     return { name: `fc${l}`, type: 'fullyConnected', outputs: N, weights: base64(weights), bias: base64(bias) };
   });
-  return JSON.stringify({ network: { inputs: [{ name: 'x', shape: [-1, N] }], layers }, precision: PRECISION,
-    profile: { x: { min: [1, N], opt: [8, N], max: [64, N] } } });
+  // report: false: what is timed is the way in and the build; the report's own time is its report.ms.
+  return JSON.stringify({ network: { inputs: [{ name: 'x', shape: [-1, N] }], layers }, ...OPTIONS });
+}
+
+const OPTIONS = { precision: PRECISION, profile: { x: { min: [1, N], opt: [8, N], max: [64, N] } }, report: false };
+
+// The same shape of network as an ONNX file (other weights: another build), uploaded as
+// multipart/form-data with its options: the body as `curl -F model=@net.onnx -F options=…` sends it.
+async function largeMlpMultipart(): Promise<{ body: Buffer; contentType: string }> {
+  const layers = Array.from({ length: LAYERS }, (_, l) => {
+    const weights = new Float32Array(N * N);
+    for (let i = 0; i < weights.length; i++) weights[i] = (((i + l + 1) * 7919) % 1000) / 1000 - 0.5;
+    return { weights, bias: new Float32Array(N).fill(0.02 * (l + 1)) };
+  });
+  const form = new FormData();
+  form.append('model', new Blob([Buffer.from(mlpOnnx({ inputSize: N, layers }))]), 'mlp.onnx');
+  form.append('options', JSON.stringify(OPTIONS));
+  const encoded = new Response(form);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type')! };
+}
+
+// POST, then poll until completed; the rows of a client's view.
+async function endToEndBuild(
+  rows: [string, number, string][],
+  label: string,
+  url: string,
+  file: string,
+  bytes: number,
+  contentType?: string,
+): Promise<{ buildId: string; plan: PlanMeta }> {
+  const answer = await postFile(url, file, contentType);
+  if (answer.status !== 202) throw new Error(`POST ${label}: ${answer.status} ${answer.text.slice(0, 300)}`);
+  const buildId: string = JSON.parse(answer.text).id;
+  rows.push([`${label} → 202 (upload, checks, enqueue)`, answer.acceptedAt - answer.postedAt, `body ${MB(bytes)}, from another process`]);
+  const base = url.replace(/\/v1\/builds$/, '');
+  let polls = 0;
+  let pollMs = 0;
+  let status;
+  for (;;) {
+    const t = performance.now();
+    status = JSON.parse((await request(`${base}/v1/builds/${buildId}`, 'GET')).text);
+    pollMs += performance.now() - t;
+    polls++;
+    if (status.status === 'completed') break;
+    if (status.status === 'failed') throw new Error(`build failed: ${status.error.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const completed = Date.now();
+  rows.push(['202 → GET says completed', completed - answer.acceptedAt, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
+  rows.push([`total: ${label} → completed`, completed - answer.postedAt, `build ${status.plan.buildMs.toFixed(0)} ms`]);
+  return { buildId, plan: status.plan };
 }
 
 function timed<T>(rows: [string, number, string][], name: string, run: () => T, note: (value: T) => string = () => ''): T {
@@ -121,34 +171,21 @@ try {
   const body = largeMlpBody();
   const loadBefore = os.loadavg()[0];
 
-  // 1. End to end, as a client sees it.
+  // 1. End to end, as a client sees it: the JSON body, then an ONNX file as multipart.
   const endToEnd: [string, number, string][] = [];
   const bodyFile = path.join(dataDir, 'body.json');
   await writeFile(bodyFile, body);
-  const answer = await postFile(`${base}/v1/builds`, bodyFile);
-  if (answer.status !== 202) throw new Error(`POST /v1/builds: ${answer.status} ${answer.text.slice(0, 300)}`);
-  const buildId: string = JSON.parse(answer.text).id;
-  endToEnd.push(['POST /v1/builds → 202 (upload, checks, enqueue)', answer.acceptedAt - answer.postedAt, `body ${MB(body.length)}, from another process`]);
-  let polls = 0;
-  let pollMs = 0;
-  let status;
-  for (;;) {
-    const t = performance.now();
-    status = JSON.parse((await request(`${base}/v1/builds/${buildId}`, 'GET')).text);
-    pollMs += performance.now() - t;
-    polls++;
-    if (status.status === 'completed') break;
-    if (status.status === 'failed') throw new Error(`build failed: ${status.error.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const completed = Date.now();
-  endToEnd.push(['202 → GET says completed', completed - answer.acceptedAt, `${polls} polls, ${(pollMs / polls).toFixed(1)} ms each on average`]);
-  endToEnd.push(['total: POST → completed', completed - answer.postedAt, '']);
+  const { buildId, plan: built } = await endToEndBuild(endToEnd, 'POST /v1/builds (JSON, base64 weights)', `${base}/v1/builds`, bodyFile, body.length);
+  const status = { plan: built };
+  const upload = await largeMlpMultipart();
+  const uploadFile = path.join(dataDir, 'body.multipart');
+  await writeFile(uploadFile, upload.body);
+  await endToEndBuild(endToEnd, 'POST /v1/builds (multipart, ONNX file)', `${base}/v1/builds`, uploadFile, upload.body.length, upload.contentType);
 
   // The worker deletes the input once the job is completed: none may be left behind.
   let inputLeft = 1;
   for (let i = 0; i < 20 && inputLeft; i++) {
-    inputLeft = await app.farm.redis.exists(app.farm.buildInputs.key(buildId));
+    inputLeft = (await app.farm.redis.keys(`${prefix}:build-inputs:*`)).length;
     if (inputLeft) await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (inputLeft) throw new Error(`the input of build ${buildId} was not deleted after it completed`);
@@ -167,11 +204,12 @@ try {
   const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
   const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
   const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
-  const id = timed(steps, 'content hash (sha256 of the normalized request)', () => contentHash({ request: buildRequestId(normalized), compatKey: target.compatKey }));
+  const identity = timed(steps, 'content hash (sha256 of the network, once)', () => new NetworkIdentity(normalized.network));
+  const id = buildIdOf(identity.requestId(normalized.options), target.compatKey);
   timed(steps, 'engine.validate', () => engine.validate(normalized.network, { ...normalized.options, backend: target.backend }));
   const scratch = new Queue('bench-large-scratch', { connection: app.farm.redis, prefix });
   const inputs = app.farm.buildInputs;
-  await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized), (bytes) => MB(bytes));
+  await timedAsync(steps, 'build input → Redis (BuildInputStore.put)', () => inputs.put(id, normalized, identity.key), (bytes) => MB(bytes));
   const data = { backend: target.backend, compatKey: target.compatKey };
   await timedAsync(steps, 'Queue.add (job data)', () => scratch.add('build', data, { jobId: id }), () => `${JSON.stringify(data).length} B`);
   await timedAsync(steps, 'worker/poll: getJob (whole job hash)', async () => (await scratch.getJob(id))!);

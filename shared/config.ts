@@ -29,6 +29,11 @@ const EnvSchema = z.object({
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
   TRTFARM_HEARTBEAT_MS: positiveInt.default(2_000),
+  // Dynamic batching (api/infer/request-batcher.ts, worker/row-stacker.ts): the longest the API
+  // holds a plan's request, while its jobs in flight are at their limit, for others to join
+  // its job (0: only what is already waiting).
+  TRTFARM_BATCHING: z.enum(['on', 'off']).default('on'),
+  TRTFARM_BATCH_DELAY_US: z.coerce.number().int().min(0).max(1_000_000).default(500),
   // Read by the C++ cpu backend itself (native/src/cpu/thread_pool.cpp), which would quietly
   // use every core instead of a value it cannot take: checked here so that it fails at start.
   TRTFARM_CPU_THREADS: positiveInt.max(1024).optional(),
@@ -39,6 +44,8 @@ const EnvSchema = z.object({
   // Test-only: every build sleeps this long before it starts, so that tests can kill a
   // worker in the middle of one. Never set in production.
   TRTFARM_TEST_BUILD_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  // Test-only, the same for inference jobs (to kill a worker in the middle of a batch).
+  TRTFARM_TEST_INFER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // API keys: comma-separated, or @/path/to/file with one a line. Unset: no key is asked for.
   TRTFARM_API_KEYS: z.string().optional(),
@@ -63,9 +70,12 @@ export type FarmConfig = {
   engineCacheBytes: number;
   inferConcurrency: number;
   heartbeatMs: number;
+  batching: boolean;
+  batchDelayUs: number;
   lockMs: number;
   stalledCheckMs: number;
   testBuildDelayMs: number;
+  testInferDelayMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   apiKeys: string[];
   maxPendingSync: number;
@@ -100,9 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     engineCacheBytes: e.TRTFARM_ENGINE_CACHE_BYTES,
     inferConcurrency: e.TRTFARM_INFER_CONCURRENCY,
     heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
+    batching: e.TRTFARM_BATCHING === 'on',
+    batchDelayUs: e.TRTFARM_BATCH_DELAY_US,
     lockMs: e.TRTFARM_LOCK_MS,
     stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
+    testInferDelayMs: e.TRTFARM_TEST_INFER_DELAY_MS,
     logLevel: e.LOG_LEVEL,
     apiKeys: e.TRTFARM_API_KEYS === undefined ? [] : parseApiKeys(e.TRTFARM_API_KEYS),
     maxPendingSync: e.TRTFARM_MAX_PENDING_SYNC,

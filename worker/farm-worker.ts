@@ -9,7 +9,9 @@ import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { BuildIndex } from '../shared/queue/build-index.js';
 import { BuildInputStore } from '../shared/queue/build-input-store.js';
-import { queueName } from '../shared/queue/names.js';
+import { farmKeys, queueName, SWEEP_QUEUE } from '../shared/queue/names.js';
+import { TimingCache } from '../shared/queue/timing-cache.js';
+import { PlanCatalog } from '../shared/store/plan-catalog.js';
 import { WorkerDirectory } from '../shared/queue/worker-directory.js';
 import { openPlanStore } from '../shared/store/open-plan-store.js';
 import { buildProcessor } from './build-processor.js';
@@ -26,6 +28,7 @@ export class FarmWorker {
     private readonly heartbeat: Heartbeat,
     private readonly engines: EngineCache,
     private readonly redis: Redis,
+    private readonly subscriber: Redis,
   ) {}
 
   static async start(config: FarmConfig, device: DeviceChoice, engine: EngineAddon, log: Logger): Promise<FarmWorker> {
@@ -51,8 +54,10 @@ export class FarmWorker {
     };
     const index = new BuildIndex(redis, config.queuePrefix);
     const inputs = new BuildInputStore(redis, config.queuePrefix);
-    const build = buildProcessor({ engine, store, index, inputs, binding, testDelayMs: config.testBuildDelayMs });
-    const infer = inferProcessor(engines, id);
+    const catalog = new PlanCatalog(redis, config.queuePrefix);
+    const timingCache = new TimingCache(redis, config.queuePrefix);
+    const build = buildProcessor({ engine, store, catalog, index, inputs, timingCache, binding, testDelayMs: config.testBuildDelayMs });
+    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching, testDelayMs: config.testInferDelayMs });
     const workers: Worker[] = [];
     const queues: string[] = [];
     for (const served of binding.serves) {
@@ -64,14 +69,25 @@ export class FarmWorker {
       // to be taken over, and its successor needs the input. (A completed build is never run again.)
       builds.on('completed', (job) => inputs.delete(job.id!).catch((error) => log.warn({ job: job.id, err: error.message }, 'build input not deleted')));
       workers.push(builds);
-      workers.push(new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency }));
+      const inferences = new Worker(inferQueue, infer, { ...common, concurrency: config.inferConcurrency });
+      // As for builds: the inputs stay until the job is completed, for a worker that takes it over.
+      inferences.on('completed', (job) => void redis.del(farmKeys.inferInputs(config.queuePrefix, job.id!)).catch(() => undefined));
+      workers.push(inferences);
       queues.push(buildQueue, inferQueue);
     }
+    // A sweep's parent job runs once all its variants finished: its state is the sweep's.
+    workers.push(new Worker(SWEEP_QUEUE, async (job) => ({ builds: Object.keys(await job.getDependencies()).length }), { ...common, concurrency: 8 }));
     for (const worker of workers) {
       worker.on('failed', (job, error) => log.warn({ job: job?.id, queue: worker.name, err: error.message }, 'job failed'));
       worker.on('error', (error) => log.error({ err: error }, 'worker error'));
     }
     await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+    // DELETE /v1/builds/:id of a running build: whichever worker runs it aborts its signal.
+    const subscriber = redis.duplicate();
+    subscriber.on('message', (_channel: string, buildId: string) => {
+      for (const worker of workers) worker.cancelJob(buildId, 'cancelled');
+    });
+    await subscriber.subscribe(farmKeys.cancelChannel(config.queuePrefix));
 
     const record = {
       id,
@@ -88,7 +104,7 @@ export class FarmWorker {
       log.error({ err: error }, 'heartbeat failed'),
     );
     await heartbeat.start();
-    return new FarmWorker(id, queues, workers, heartbeat, engines, redis);
+    return new FarmWorker(id, queues, workers, heartbeat, engines, redis, subscriber);
   }
 
   private stopping?: Promise<void>;
@@ -104,6 +120,7 @@ export class FarmWorker {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.heartbeat.stop();
     this.engines.clear();
+    await this.subscriber.quit();
     await this.redis.quit();
   }
 }

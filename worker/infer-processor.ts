@@ -1,21 +1,51 @@
+// An inference job: its requests' inputs read from beside the job, each request run through
+// its plan's RowStacker (stacked with the requests of other jobs active at once), the outputs
+// written beside the job before it completes. A worker killed mid-job leaves the inputs for the
+// worker that takes the job over (BullMQ's stalled-job recovery), which writes the outputs
+// again: the value is the same, and the job completes, and so is answered, once.
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { InferJobData, InferJobResult, WireTensor } from '../shared/queue/jobs.js';
-import { fromWire, toWire } from '../shared/queue/wire-tensor.js';
-import type { Tensor } from '../shared/engine/types.js';
+import { inferJobOptions, type InferItemResult, type InferJobData, type InferJobResult } from '../shared/queue/jobs.js';
+import { farmKeys } from '../shared/queue/names.js';
+import { decodeTensorSets, encodeTensorSets, type TensorSet } from '../shared/queue/wire-tensor.js';
 import type { EngineCache } from './engine-cache.js';
 import { classifyFailure } from './job-errors.js';
+import { RowStacker } from './row-stacker.js';
 
-export function inferProcessor(engines: EngineCache, workerId: string) {
-  return (job: Job<InferJobData, InferJobResult>): Promise<InferJobResult> =>
-    classifyFailure(async () => {
-      const inputs = mapValues(job.data.inputs, fromWire);
-      const started = performance.now();
-      const outputs = await engines.use(job.data.plan, (engine) => engine.infer(inputs));
-      return { outputs: mapValues(outputs, toWire), worker: workerId, inferMs: performance.now() - started };
-    });
+export interface InferProcessorOptions {
+  engines: EngineCache;
+  redis: Redis;
+  prefix: string;
+  workerId: string;
+  stacking: boolean;
+  testDelayMs: number;
 }
 
-function mapValues<A extends Tensor | WireTensor, B>(record: Record<string, A>, map: (value: A) => B): Record<string, B> {
-  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, map(value)]));
+export function inferProcessor({ engines, redis, prefix, workerId, stacking, testDelayMs }: InferProcessorOptions) {
+  const stackers = new Map<string, RowStacker>();
+  const stackerFor = (plan: string) => {
+    let stacker = stackers.get(plan);
+    if (!stacker) stackers.set(plan, (stacker = new RowStacker(stacking)));
+    return stacker;
+  };
+  return (job: Job<InferJobData, InferJobResult>): Promise<InferJobResult> =>
+    classifyFailure(async () => {
+      const started = performance.now();
+      const stored = await redis.getBuffer(farmKeys.inferInputs(prefix, job.id!));
+      if (!stored) throw new Error(`inference ${job.id}: its inputs are gone (expired)`);
+      const requests = decodeTensorSets(stored);
+      if (testDelayMs > 0) await sleep(testDelayMs);
+      const stacker = stackerFor(job.data.plan);
+      const outcomes = await engines.use(job.data.plan, (engine) => Promise.all(requests.map((inputs) => stacker.run(engine, inputs, started))));
+      const outputs: TensorSet[] = [];
+      const items: InferItemResult[] = outcomes.map((outcome) => {
+        outputs.push('outputs' in outcome ? outcome.outputs : {});
+        const { queueUs, computeUs, batch, rows } = outcome;
+        return 'error' in outcome ? { error: outcome.error, queueUs, computeUs, batch, rows } : { queueUs, computeUs, batch, rows };
+      });
+      await redis.set(farmKeys.inferOutputs(prefix, job.id!), encodeTensorSets(outputs), 'EX', inferJobOptions.removeOnComplete.age);
+      return { worker: workerId, items };
+    });
 }

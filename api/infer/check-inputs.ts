@@ -1,13 +1,18 @@
 // Inference inputs against the plan's meta, in the API, so that a wrong request is answered
 // 4xx at once and never reaches a queue: names, counts, ranks, fixed dimensions, and the batch
 // within the profile (one batch for all inputs).
-import type { WireTensor } from '../../shared/queue/jobs.js';
-import { toWire } from '../../shared/queue/wire-tensor.js';
+import type { Tensor } from '../../shared/engine/types.js';
+import type { TensorSet } from '../../shared/queue/wire-tensor.js';
 import type { PlanMeta } from '../../shared/store/plan-meta.js';
-import { tensorFromJson, type TensorJson } from '../../shared/network/tensor.js';
 import { ValidationError } from '../../shared/network/validation-error.js';
 
-export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>): Record<string, WireTensor> {
+// `decode` turns one input as the request gave it (JSON, or bytes of the v2 binary extension)
+// into its float32 tensor, checking its values against its shape; it runs after the shape checks.
+export function checkInputs<T extends { shape: number[] }>(
+  meta: PlanMeta,
+  inputs: Record<string, T>,
+  decode: (input: T, where: string) => Tensor,
+): TensorSet {
   const expected = meta.inputs.map((input) => input.name);
   // Own keys only: a name like "toString" or "constructor" is inherited by every object.
   const missing = expected.filter((name) => !Object.hasOwn(inputs, name));
@@ -21,7 +26,7 @@ export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>):
   }
 
   let batch: { value: number; from: string } | undefined;
-  const wire: [string, WireTensor][] = [];
+  const tensors: [string, Tensor][] = [];
   for (const info of meta.inputs) {
     const where = `inputs.${info.name}`;
     const json = inputs[info.name];
@@ -43,8 +48,8 @@ export function checkInputs(meta: PlanMeta, inputs: Record<string, TensorJson>):
       }
       batch = { value: n, from: info.name };
     }
-    wire.push([info.name, toWire(tensorFromJson(json, where))]);
+    tensors.push([info.name, decode(json, where)]);
   }
   // fromEntries defines own properties, so even a name like "__proto__" stays a plain key.
-  return Object.fromEntries(wire);
+  return Object.fromEntries(tensors);
 }

@@ -71,14 +71,20 @@ const ROUTES: Record<string, RouteDoc> = {
   'GET /v1/infer/:id': { operationId: 'getInference', tag: 'inference' },
   'GET /v1/workers': { operationId: 'listWorkers', tag: 'workers' },
   'GET /v2': { operationId: 'serverMetadata', tag: 'kserve' },
-  'GET /v2/models/:planId': { operationId: 'modelMetadata', tag: 'kserve' },
-  'GET /v2/models/:planId/ready': { operationId: 'modelReady', tag: 'kserve' },
-  'POST /v2/models/:planId/infer': {
+  'GET /v2/models/:model': { operationId: 'modelMetadata', tag: 'kserve' },
+  'GET /v2/models/:model/versions/:version': { operationId: 'modelVersionMetadata', tag: 'kserve' },
+  'GET /v2/models/:model/ready': { operationId: 'modelReady', tag: 'kserve' },
+  'GET /v2/models/:model/versions/:version/ready': { operationId: 'modelVersionReady', tag: 'kserve' },
+  'GET /v2/models/stats': { operationId: 'modelsStatistics', tag: 'kserve' },
+  'GET /v2/models/:model/stats': { operationId: 'modelStatistics', tag: 'kserve' },
+  'GET /v2/models/:model/versions/:version/stats': { operationId: 'modelVersionStatistics', tag: 'kserve' },
+  'POST /v2/models/:model/infer': {
     operationId: 'modelInfer',
     tag: 'kserve',
     body: { inputs: [{ name: 'x', shape: [1, 3, 4, 5], datatype: 'FP32', data: seedData }] },
     responses: { 200: { model_name: examplePlan, outputs: [{ name: 'fc', shape: [1, 2, 1, 1], datatype: 'FP32', data: [1770, -1770] }] } },
   },
+  'POST /v2/models/:model/versions/:version/infer': { operationId: 'modelVersionInfer', tag: 'kserve' },
   'GET /healthz': { operationId: 'healthz', tag: 'health' },
   'GET /readyz': { operationId: 'readyz', tag: 'health' },
   'GET /v2/health/live': { operationId: 'serverLive', tag: 'health' },
@@ -97,7 +103,7 @@ function derived(method: string, url: string): RouteDoc {
   const words = url
     .split('/')
     .filter(Boolean)
-    .map((part) => (part.startsWith(':') ? `By${part.slice(1)}` : part))
+    .map((part) => (part.startsWith(':') ? `By${part[1].toUpperCase()}${part.slice(2)}` : part))
     .flatMap((part) => part.split(/[^A-Za-z0-9]+/))
     .filter(Boolean);
   const operationId = method.toLowerCase() + words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');

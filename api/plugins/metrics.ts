@@ -1,12 +1,13 @@
 // GET /metrics, Prometheus text: the farm's queues (jobs per queue and state), its live workers
-// per class, build durations (build-durations.ts says how the API learns them), and Node's own
-// process metrics. Queue and worker figures are read from Redis at each scrape, so every API
+// per class, build durations (build-durations.ts says how the API learns them), Triton's
+// inference series of this API's requests (triton-metrics.ts), and Node's own process metrics. Queue and worker figures are read from Redis at each scrape, so every API
 // replica reports the same farm.
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 import { BuildDurations } from './build-durations.js';
 import type { QueueCatalog } from './queue-catalog.js';
+import { registerTritonMetrics } from './triton-metrics.js';
 
 // BullMQ's states, as getJobCounts names them.
 const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
@@ -63,6 +64,7 @@ export async function installMetrics(app: FastifyInstance, catalog: QueueCatalog
     buildSeconds.observe({ backend: meta.backend, precision: meta.precision }, meta.buildMs / 1000),
   );
   app.addHook('onClose', () => durations.close());
+  registerTritonMetrics(registry, app.inference.stats);
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['metrics'] } }, async (_request, reply) => {
     await durations.watch(await catalog.names());

@@ -21,6 +21,9 @@ export interface InferenceCounters {
 // The one version a plan has (KServe v2 routes answer it as "1").
 const VERSION = '1';
 
+// Whole microseconds, as Triton counts them.
+const micros = (ns: number) => Math.floor(ns / 1000);
+
 export function registerTritonMetrics(registry: Registry, stats: InferenceCounters): void {
   const series = (name: string, help: string, read: (c: NonNullable<ReturnType<InferenceCounters['of']>>) => number) =>
     new Counter({
@@ -39,9 +42,9 @@ export function registerTritonMetrics(registry: Registry, stats: InferenceCounte
   series('nv_inference_request_success', 'Number of successful inference requests, all batch sizes', (c) => c.success.count);
   series('nv_inference_count', 'Number of inferences performed (a request of batch n counts n)', (c) => c.inferenceCount);
   series('nv_inference_exec_count', 'Number of model executions performed (requests batched together count once)', (c) => c.executionCount);
-  series('nv_inference_request_duration_us', 'Cumulative inference request duration in microseconds (successful requests)', (c) => c.success.ns / 1000);
-  series('nv_inference_queue_duration_us', 'Cumulative inference queuing duration in microseconds', (c) => c.queue.ns / 1000);
-  series('nv_inference_compute_infer_duration_us', 'Cumulative compute inference duration in microseconds', (c) => c.computeInfer.ns / 1000);
+  series('nv_inference_request_duration_us', 'Cumulative inference request duration in microseconds (successful requests)', (c) => micros(c.success.ns));
+  series('nv_inference_queue_duration_us', 'Cumulative inference queuing duration in microseconds', (c) => micros(c.queue.ns));
+  series('nv_inference_compute_infer_duration_us', 'Cumulative compute inference duration in microseconds', (c) => micros(c.computeInfer.ns));
   new Counter({
     name: 'nv_inference_request_failure',
     help: 'Number of failed inference requests, all batch sizes, by reason',

@@ -9,6 +9,7 @@ export const buildStatusSchema = z.object({
   progress: z.number().min(0).max(100),
   plan: planMetaSchema.optional(),
   error: failureSchema.optional(),
+  deletedPlan: z.string().optional().describe('the plan this build made, since deleted (DELETE /v1/plans/:planId); submitting it again builds it again'),
 });
 export type BuildStatus = z.infer<typeof buildStatusSchema>;
 

@@ -40,5 +40,6 @@ export const inferStatusSchema = z.object({
 export type InferStatus = z.infer<typeof inferStatusSchema>;
 
 export const inferIdParamsSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.-]+\.[0-9a-f-]{36}$/, 'not an inference id'),
+  // <class>.<job uuid>.<index in the job>; without the index: the job's first request.
+  id: z.string().regex(/^[A-Za-z0-9_.-]+\.[0-9a-f-]{36}(\.\d{1,6})?$/, 'not an inference id'),
 });

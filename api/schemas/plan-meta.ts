@@ -9,6 +9,24 @@ const tensorInfoSchema = z.object({
 
 const rangeSchema = z.object({ min: z.array(z.number().int()), opt: z.array(z.number().int()), max: z.array(z.number().int()) });
 
+export const planReportSchema = z
+  .object({
+    latency: z.array(
+      z.object({ batch: z.number().int(), p50Ms: z.number(), p90Ms: z.number(), p99Ms: z.number(), runs: z.number().int() }),
+    ),
+    throughput: z.array(z.object({ batch: z.number().int(), rowsPerSecond: z.number() })),
+    accuracy: z.object({
+      reference: z.literal('float64'),
+      batch: z.number().int().describe('the batch the outputs were compared at (the profile\'s min)'),
+      relErr: z.number().describe('largest absolute difference over the largest reference magnitude (at least 1)'),
+      maxAbsErr: z.number(),
+      tolerance: z.number().describe('fp32 1e-5, tf32 1e-3, fp16 and bf16 1e-2 (fp8 1e-1)'),
+      pass: z.boolean(),
+    }),
+    ms: z.number().describe('how long the measurement took'),
+  })
+  .describe("measured on the worker right after the build, on fresh random inputs: Engine.infer host to host at the profile's min, opt and max batch, and the outputs against a float64 evaluation");
+
 export const planMetaSchema = z
   .object({
     id: z.string().describe('sha256 of the plan bytes'),
@@ -27,5 +45,8 @@ export const planMetaSchema = z
     buildMs: z.number(),
     createdAt: z.string(),
     buildId: z.string().optional(),
+    report: planReportSchema.optional(),
+    timingCacheHits: z.number().int().optional().describe("autotuning choices taken from the fleet's timing cache"),
+    names: z.array(z.string()).optional().describe('the names given to builds of this plan'),
   })
   .describe('PlanMeta: what a stored plan is and how it was built');

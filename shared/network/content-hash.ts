@@ -9,6 +9,12 @@ export function contentHash(value: unknown): string {
   return hash.digest('hex');
 }
 
+// Feeds `value`'s canonical serialization into `hash`: for hashing a large shared part once and
+// many small parts after it (Hash.copy()).
+export function writeCanonical(hash: Hash, value: unknown): void {
+  write(hash, value);
+}
+
 function write(hash: Hash, value: unknown): void {
   if (value instanceof Float32Array) {
     // Tagged and length-prefixed, so no byte string can pass for other content.

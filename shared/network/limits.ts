@@ -30,6 +30,9 @@ export const MAX_FOLDED_BYTES = MAX_TOTAL_WEIGHT_BYTES;
 export const MAX_FOLD_FLOPS = 2 ** 30;
 export const BUILD_LIMITS = { planBytes: MAX_PLAN_WEIGHT_BYTES, foldedBytes: MAX_FOLDED_BYTES, foldFlops: MAX_FOLD_FLOPS } as const;
 
+// Variants (builds) of one sweep.
+export const MAX_SWEEP_VARIANTS = 256;
+
 // Characters of the base64 text of `bytes` bytes.
 export function base64Length(bytes: number): number {
   return Math.ceil(bytes / 3) * 4;

@@ -1,22 +1,56 @@
-// A build's input — its normalized request — kept in the farm's Redis as one binary value beside
-// its job, so that the job data stays small: BullMQ moves job data through Lua as msgpack and
-// JSON, and reads the whole job hash on every getJob, which for a network of hundreds of MB cost
-// seconds each time. Redis rather than a local disk, because workers may run on other machines.
+// A build's input — its normalized request — kept in the farm's Redis beside its job, so that the
+// job data stays small: BullMQ moves job data through Lua as msgpack and JSON, and reads the whole
+// job hash on every getJob, which for a network of hundreds of MB cost seconds each time. Redis
+// rather than a local disk, because workers may run on other machines.
 //
-// Layout: u32 LE length of a JSON header, the header, zero padding to a multiple of 4, then the
-// float data. The header is the normalized request with every Float32Array replaced by a marker
+// The network is kept once per content (its NetworkIdentity key), shared by every build of it (a
+// sweep's variants, a build and its other-precision twin), with the set of builds using it; each
+// build has a small record naming its network and its options. A network already there is not
+// sent again.
+//
+// The network's layout: u32 LE length of a JSON header, the header, zero padding to a multiple of
+// 4, then the float data. The header is the network with every Float32Array replaced by a marker
 // giving its place in the data, so the worker gets the arrays back as views, without a copy.
 //
 // Lifetime: written by the API before it adds the job (again when it retries a failed one),
-// deleted by the worker once the job completed; the expiry, as long as a failed job is kept,
-// only bounds what a crash could leave behind.
+// deleted by the worker once the job completed (the network with its last user); the expiry, as
+// long as a failed job is kept, only bounds what a crash could leave behind.
 import type { Redis } from 'ioredis';
 
-import type { NormalizedBuildRequest } from '../network/build-request.js';
+import type { BuildRequestOptions, NormalizedBuildRequest } from '../network/build-request.js';
+import type { NetworkSpec } from '../network/spec.js';
 import { buildJobOptions } from './jobs.js';
+import { farmKeys } from './names.js';
 
 const F32 = '$f32'; // the marker's key: { "$f32": [byte offset in the data, element count] }
 const EXPIRY_SECONDS = buildJobOptions.removeOnFail.age;
+
+interface BuildRecord {
+  network: string;
+  options: BuildRequestOptions;
+}
+
+// KEYS: network, its users, the build's record. ARGV: build id, record, expiry. 1 when the
+// network was there (and the build is now one of its users), 0 when it must be sent.
+const ATTACH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
+// KEYS: the build's record; ARGV: build id, the farm's network key prefix. Deletes the record and,
+// with its last user, the network.
+const DETACH = `
+local record = redis.call('GET', KEYS[1])
+if not record then return 0 end
+redis.call('DEL', KEYS[1])
+local network = cjson.decode(record)['network']
+local users = ARGV[2] .. network .. ':users'
+redis.call('SREM', users, ARGV[1])
+if redis.call('SCARD', users) == 0 then redis.call('DEL', ARGV[2] .. network, users) end
+return 1`;
 
 export class BuildInputStore {
   constructor(
@@ -24,32 +58,45 @@ export class BuildInputStore {
     private readonly prefix: string,
   ) {}
 
-  key(buildId: string): string {
-    return `${this.prefix}:build-inputs:${buildId}`;
-  }
-
-  // Returns the bytes written.
-  async put(buildId: string, request: NormalizedBuildRequest): Promise<number> {
-    const value = encode(request);
-    await this.redis.set(this.key(buildId), value, 'EX', EXPIRY_SECONDS);
-    return value.byteLength;
+  // `networkKey`: NetworkIdentity's key of request.network. Returns the bytes sent.
+  async put(buildId: string, request: NormalizedBuildRequest, networkKey: string): Promise<number> {
+    const keys = [
+      farmKeys.buildNetwork(this.prefix, networkKey),
+      farmKeys.buildNetworkUsers(this.prefix, networkKey),
+      farmKeys.buildInput(this.prefix, buildId),
+    ];
+    const record = JSON.stringify({ network: networkKey, options: request.options } satisfies BuildRecord);
+    if ((await this.redis.eval(ATTACH, 3, ...keys, buildId, record, EXPIRY_SECONDS)) === 1) return record.length;
+    const value = encode(request.network);
+    await this.redis
+      .multi()
+      .set(keys[0], value, 'EX', EXPIRY_SECONDS)
+      .sadd(keys[1], buildId)
+      .expire(keys[1], EXPIRY_SECONDS)
+      .set(keys[2], record, 'EX', EXPIRY_SECONDS)
+      .exec();
+    return value.byteLength + record.length;
   }
 
   // undefined when it is gone (deleted after the build completed, or expired).
   async get(buildId: string): Promise<NormalizedBuildRequest | undefined> {
-    const value = await this.redis.getBuffer(this.key(buildId));
-    return value ? decode(value) : undefined;
+    const record = await this.redis.get(farmKeys.buildInput(this.prefix, buildId));
+    if (!record) return undefined;
+    const { network, options } = JSON.parse(record) as BuildRecord;
+    const value = await this.redis.getBuffer(farmKeys.buildNetwork(this.prefix, network));
+    return value ? { network: decode(value), options } : undefined;
   }
 
   async delete(buildId: string): Promise<void> {
-    await this.redis.del(this.key(buildId));
+    const networkPrefix = farmKeys.buildNetwork(this.prefix, '');
+    await this.redis.eval(DETACH, 1, farmKeys.buildInput(this.prefix, buildId), buildId, networkPrefix);
   }
 }
 
-function encode(request: NormalizedBuildRequest): Buffer {
+function encode(network: NetworkSpec): Buffer {
   const arrays: Float32Array[] = [];
   let dataBytes = 0;
-  const header = JSON.stringify(request, (_key, value: unknown) => {
+  const header = JSON.stringify(network, (_key, value: unknown) => {
     if (!(value instanceof Float32Array)) return value;
     arrays.push(value);
     dataBytes += value.byteLength;
@@ -70,7 +117,7 @@ function encode(request: NormalizedBuildRequest): Buffer {
   return out;
 }
 
-function decode(stored: Buffer): NormalizedBuildRequest {
+function decode(stored: Buffer): NetworkSpec {
   // Float32Array views need a 4-aligned start; a Buffer from the Redis client need not have one.
   const value = stored.byteOffset % 4 === 0 ? stored : Buffer.from(stored);
   const headerBytes = value.readUInt32LE(0);
@@ -83,7 +130,7 @@ function decode(stored: Buffer): NormalizedBuildRequest {
     const [offset, length] = place;
     if (dataStart + offset + length * 4 > value.byteLength) throw new Error('build input is truncated (data)');
     return new Float32Array(value.buffer, value.byteOffset + dataStart + offset, length);
-  }) as NormalizedBuildRequest;
+  }) as NetworkSpec;
 }
 
 function marker(item: unknown): [number, number] | undefined {

@@ -33,6 +33,13 @@ export class FsPlanStore implements PlanStore {
     return text ? (JSON.parse(text.toString('utf8')) as PlanMeta) : undefined;
   }
 
+  async delete(id: string): Promise<boolean> {
+    if (!(await this.meta(id))) return false;
+    await rm(path.join(this.dir, `${id}.json`), { force: true });
+    await rm(path.join(this.dir, `${id}.plan`), { force: true });
+    return true;
+  }
+
   async count(): Promise<number> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     return names.filter((name) => name.endsWith('.json')).length;

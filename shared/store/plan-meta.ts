@@ -10,6 +10,17 @@ export interface PlanMeta extends Omit<PlanInfo, 'bytes'> {
   buildMs: number;
   createdAt: string; // ISO 8601
   buildId?: string; // the build request that produced it
+  report?: PlanReport; // measured on the worker right after the build (absent: report: false)
+  timingCacheHits?: number; // autotuning choices taken from the fleet's timing cache (cuda)
+}
+
+// Measured on fresh random inputs: Engine.infer timed host to host on the worker, and the outputs
+// against a float64 evaluation of the same network.
+export interface PlanReport {
+  latency: { batch: number; p50Ms: number; p90Ms: number; p99Ms: number; runs: number }[];
+  throughput: { batch: number; rowsPerSecond: number }[];
+  accuracy: { reference: 'float64'; batch: number; relErr: number; maxAbsErr: number; tolerance: number; pass: boolean };
+  ms: number;
 }
 
 const PLAN_ID = /^[0-9a-f]{64}$/;

@@ -9,6 +9,8 @@ export interface PlanStore {
   // undefined when unknown.
   get(id: string): Promise<Buffer | undefined>;
   meta(id: string): Promise<PlanMeta | undefined>;
+  // Removes plan and meta (the meta first: meta absent ⇒ unknown); false when there was none.
+  delete(id: string): Promise<boolean>;
   // How many plans are stored (tests check that a build stored exactly one).
   count(): Promise<number>;
 }

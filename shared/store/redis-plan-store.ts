@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
+import { farmKeys } from '../queue/names.js';
 import { isPlanId, type PlanMeta } from './plan-meta.js';
 import type { PlanStore } from './plan-store.js';
 
@@ -37,6 +38,12 @@ export class RedisPlanStore implements PlanStore {
     return text ? (JSON.parse(text) as PlanMeta) : undefined;
   }
 
+  async delete(id: string): Promise<boolean> {
+    if (!isPlanId(id)) return false;
+    const [[, removed]] = (await this.redis.multi().del(this.key('meta', id)).del(this.key('plan', id)).exec()) as [Error | null, number][];
+    return removed === 1;
+  }
+
   async count(): Promise<number> {
     let cursor = '0';
     let total = 0;
@@ -49,6 +56,6 @@ export class RedisPlanStore implements PlanStore {
   }
 
   private key(kind: 'plan' | 'meta', id: string): string {
-    return `${this.prefix}:plans:${kind}:${id}`;
+    return farmKeys.plan(this.prefix, kind, id);
   }
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { engine } from '../../shared/engine/addon.js';
 import type { NetworkSpec, Precision } from '../../shared/network/spec.js';
 import { BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError, type Tensor64 } from '../helpers/reference.js';
+import { referenceOutputs, scaledError, type Tensor64 } from '../../shared/network/reference.js';
 import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from '../helpers/seed.js';
 
 const PRECISIONS: Precision[] = ['fp32', 'tf32', 'fp16', 'bf16'];

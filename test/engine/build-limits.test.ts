@@ -11,7 +11,7 @@ import { BUILD_LIMITS } from '../../shared/network/limits.js';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { constantChain, sharedConstant } from '../helpers/constant-networks.js';
 import { randomData, seededRng } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 const farm: EngineBuildOptions = { precision: 'fp32', backend: 'cpu', limits: BUILD_LIMITS };
 // Far below the seconds that building either network would take: proof that nothing was built or

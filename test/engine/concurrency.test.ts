@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 import { engine } from '../../shared/engine/addon.js';
 import { randomData, randomNetwork, seededRng } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 test('concurrent inferences at different batches on one engine are each correct', async () => {
   const rn = randomNetwork(seededRng(31), { depth: 4, rank: 2, dynamic: true, blocks: ['fc', 'matmul', 'residual', 'fc'] });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { engine } from '../../shared/engine/addon.js';
 import type { NetworkSpec, Precision } from '../../shared/network/spec.js';
 import { ACTIVATIONS, BLOCKS, randomData, randomNetwork, seededRng, type RandomNetwork } from '../helpers/random-network.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 
 // The cpu backend computes in fp32; fp16/bf16 plans hold weights rounded to 16 bits.
 // fp8 is a cuda precision (the cpu backend refuses it: validate.test.ts); its entry is the contract's.

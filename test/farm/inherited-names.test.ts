@@ -55,13 +55,13 @@ describe('inputs named like Object.prototype members', () => {
       inputs: [{ name: 'constructor', shape: [1, 2], datatype: 'FP32', data: [10, 20] }],
     });
     assert.equal(answer.statusCode, 400, answer.body);
-    assert.match(answer.json().message, /^inputs: missing "toString" \(the plan takes/);
+    assert.match(answer.json().error, /^inputs: missing "toString" \(the plan takes/);
   });
 
   it('answers 400 to a KServe v2 input given twice', async () => {
     const twice = { name: 'toString', shape: [1, 2], datatype: 'FP32', data: [1, 2] };
     const answer = await farm.post(`/v2/models/${plan}/infer`, { inputs: [twice, twice] });
     assert.equal(answer.statusCode, 400, answer.body);
-    assert.match(answer.json().message, /inputs\[1\]: "toString" is given twice/);
+    assert.match(answer.json().error, /inputs\[1\]: "toString" is given twice/);
   });
 });

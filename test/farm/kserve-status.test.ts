@@ -15,7 +15,7 @@ describe('KServe v2 status routes', () => {
   it('GET /v2 answers the server metadata', async () => {
     const answer = await farm.get('/v2');
     assert.equal(answer.statusCode, 200, answer.body);
-    assert.deepEqual(answer.json(), { name: 'trtfarm', version: '0.1.0', extensions: [] });
+    assert.deepEqual(answer.json(), { name: 'trtfarm', version: '0.1.0', extensions: ['binary_tensor_data', 'statistics'] });
   });
 
   it('GET /v2/health/live and /healthz answer 200 with no worker alive', async () => {
@@ -25,6 +25,12 @@ describe('KServe v2 status routes', () => {
       assert.equal(answer.statusCode, 200, `${url}: ${answer.body}`);
       assert.deepEqual(answer.json(), { status: 'ok' });
     }
+  });
+
+  it('GET /v2/health/ready answers 503 as { error } with no worker alive', async () => {
+    const answer = await farm.get('/v2/health/ready');
+    assert.equal(answer.statusCode, 503, answer.body);
+    assert.deepEqual(answer.json(), { error: 'no worker is alive' });
   });
 
   it('GET /v2/models/:id/ready is 200 while a worker can run the plan, 503 once none can, 404 for an unknown plan', async () => {
@@ -44,10 +50,10 @@ describe('KServe v2 status routes', () => {
       notReady = await farm.get(`/v2/models/${plan}/ready`);
     }
     assert.equal(notReady.statusCode, 503, notReady.body);
-    assert.equal(notReady.json().message, `no live worker can run plan ${plan}`);
+    assert.deepEqual(notReady.json(), { error: `no live worker can run plan ${plan}` });
 
     const unknown = await farm.get(`/v2/models/${'ab'.repeat(32)}/ready`);
     assert.equal(unknown.statusCode, 404, unknown.body);
-    assert.match(unknown.json().message, /^no model \(plan\) /);
+    assert.match(unknown.json().error, /^no model \(plan\) /);
   });
 });

@@ -54,6 +54,6 @@ describe('inference request limits', () => {
     const inputs = Object.entries(tooManyInputs).map(([name, t]) => ({ name, shape: t.shape, datatype: 'FP32', data: t.data }));
     const answer = await farm.post(`/v2/models/${plan}/infer`, { inputs });
     assert.equal(answer.statusCode, 413, answer.body);
-    assert.match(answer.json().message, new RegExp(`^inputs: Too big: expected array to have <=${MAX_IO_TENSORS} items$`));
+    assert.match(answer.json().error, new RegExp(`^inputs: Too big: expected array to have <=${MAX_IO_TENSORS} items$`));
   });
 });

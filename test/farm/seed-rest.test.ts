@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { mlpNetwork, mlpOnnx, randomMlp } from '../helpers/onnx-model.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 import { parseNetwork } from '../../shared/network/schema.js';
 import { randomValues, seedFullyConnected, seedInput, seedMatrixMultiply } from './seed.js';
 import { farmForSuite } from './suite-farm.js';
@@ -33,9 +33,10 @@ describe('the seed through REST', () => {
     const { id } = posted.json();
     await farm.waitForBuild(id);
     // The worker deletes it on the job's completed event, just after the API can see the state.
-    const key = farm.app.farm.buildInputs.key(id);
-    for (let i = 0; i < 100 && (await farm.app.farm.redis.exists(key)); i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await farm.app.farm.redis.exists(key), 0);
+    // Its record and its network (shared by builds of the same network, deleted with the last).
+    const left = () => farm.app.farm.redis.keys(`${farm.config.queuePrefix}:build-inputs:*`);
+    for (let i = 0; i < 100 && (await left()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await left(), []);
   });
 
   it('builds the matrixMultiply + elementWise form to the same result, (1,2) through KServe v2', async () => {
@@ -47,6 +48,7 @@ describe('the seed through REST', () => {
     assert.equal(answer.statusCode, 200, answer.body);
     assert.deepEqual(answer.json(), {
       model_name: build.plan.id,
+      model_version: '1',
       id: 'seed',
       outputs: [{ name: 'out', shape: [1, 2], datatype: 'FP32', data: [1770, -1770] }],
     });
@@ -155,7 +157,7 @@ describe('the seed through REST', () => {
   it('serves the OpenAPI document of every contract route at /docs/json', async () => {
     const paths = Object.keys((await farm.get('/docs/json')).json().paths);
     for (const route of ['/v1/builds', '/v1/builds/{id}', '/v1/plans/{planId}', '/v1/plans/{planId}/meta', '/v1/infer', '/v1/infer/{id}',
-      '/v2/models/{planId}/infer', '/v2/models/{planId}', '/v1/workers', '/v2/health/ready', '/healthz', '/readyz']) {
+      '/v2/models/{model}/infer', '/v2/models/{model}', '/v2/models/{model}/versions/{version}/infer', '/v2/models/{model}/stats', '/v1/workers', '/v2/health/ready', '/healthz', '/readyz']) {
       assert.ok(paths.includes(route), `${route} missing from the OpenAPI document`);
     }
   });

@@ -5,12 +5,13 @@ import { after, before } from 'node:test';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { TestFarm } from './test-farm.js';
 
-export function farmForSuite(use: (farm: TestFarm) => void, options: { worker?: boolean } = {}): void {
+// `env`: settings for the API and its in-process worker (e.g. TRTFARM_TEST_BUILD_DELAY_MS).
+export function farmForSuite(use: (farm: TestFarm) => void, options: { worker?: boolean; env?: Record<string, string> } = {}): void {
   let redis: TestRedis;
   let farm: TestFarm;
   before(async () => {
     redis = await startTestRedis();
-    farm = await TestFarm.start(redis);
+    farm = await TestFarm.start(redis, options.env);
     if (options.worker !== false) await farm.startWorker();
     use(farm);
   });

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { TestFarm } from '../farm/test-farm.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
-import { referenceOutputs, scaledError } from '../helpers/reference.js';
+import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
 import { npyFloat32, runCli } from './cli-runner.js';
 
 const random = (count: number) => Array.from({ length: count }, () => Math.fround(Math.random() * 2 - 1));

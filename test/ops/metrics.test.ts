@@ -66,6 +66,34 @@ describe('/metrics', () => {
 
 });
 
+describe("/metrics: Triton's inference series", () => {
+  let farm: TestFarm;
+  farmForSuite((f) => (farm = f));
+
+  it('counts KServe v2 requests per model as Triton does: successes, REJECTED failures, rows, executions, durations', async () => {
+    const plan = (await farm.build(seedFullyConnected)).plan.id;
+    const good = { inputs: [{ name: 'x', shape: seedInput.shape, datatype: 'FP32', data: seedInput.data }] };
+    const requests = 3;
+    for (let i = 0; i < requests; i++) assert.equal((await farm.post(`/v2/models/${plan}/infer`, good)).statusCode, 200);
+    const bad = { inputs: [{ name: 'x', shape: seedInput.shape, datatype: 'FP32', data: [1, 2] }] };
+    assert.equal((await farm.post(`/v2/models/${plan}/infer`, bad)).statusCode, 400);
+
+    const samples = await scrape(farm);
+    const model = { model: plan, version: '1' };
+    assert.equal(valueOf(samples, 'nv_inference_request_success', model), requests);
+    assert.equal(valueOf(samples, 'nv_inference_request_failure', { ...model, reason: 'REJECTED' }), 1);
+    assert.equal(valueOf(samples, 'nv_inference_request_failure', { ...model, reason: 'BACKEND' }), 0);
+    assert.equal(valueOf(samples, 'nv_inference_count', model), requests, 'one row each');
+    assert.equal(valueOf(samples, 'nv_inference_exec_count', model), requests, 'sent one after the other: one execution each');
+    // The same figures as the model's KServe statistics, in whole microseconds.
+    const stats = (await farm.get(`/v2/models/${plan}/stats`)).json().model_stats[0].inference_stats;
+    assert.equal(valueOf(samples, 'nv_inference_request_duration_us', model), Math.floor(stats.success.ns / 1000));
+    assert.equal(valueOf(samples, 'nv_inference_queue_duration_us', model), Math.floor(stats.queue.ns / 1000));
+    assert.equal(valueOf(samples, 'nv_inference_compute_infer_duration_us', model), Math.floor(stats.compute_infer.ns / 1000));
+    assert.ok(stats.compute_infer.ns > 0 && stats.success.ns >= stats.compute_infer.ns);
+  });
+});
+
 describe('/metrics once the workers are gone', () => {
   let farm: TestFarm;
   farmForSuite((f) => (farm = f), { worker: false });

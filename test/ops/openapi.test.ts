@@ -75,7 +75,7 @@ describe('the OpenAPI document', () => {
     const example = (url: string) => doc.paths[url].post.requestBody.content['application/json'].example;
     assert.ok(buildRequestSchema.safeParse(example('/v1/builds')).success);
     assert.ok(inferRequestSchema.safeParse(example('/v1/infer')).success);
-    assert.ok(v2InferRequestSchema.safeParse(example('/v2/models/{planId}/infer')).success);
+    assert.ok(v2InferRequestSchema.safeParse(example('/v2/models/{model}/infer')).success);
     // The build example is the seed: the farm builds it.
     const built = await farm.build(example('/v1/builds'));
     assert.equal(built.status, 'completed');

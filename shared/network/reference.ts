@@ -1,6 +1,7 @@
 // A float64 evaluator of a NetworkSpec, written from the contract's semantics alone (it shares
-// nothing with the native code), for checking the engine's outputs.
-import type { LayerSpec, NetworkSpec } from '../../shared/network/spec.js';
+// nothing with the native code), for checking the engine's outputs: by the tests, and by the
+// worker for every plan's report.
+import type { LayerSpec, NetworkSpec } from './spec.js';
 
 export interface Tensor64 {
   shape: number[];
@@ -177,10 +178,19 @@ export function referenceOutputs(
 // Largest absolute difference relative to the reference's magnitude (at least 1): the networks
 // the tests build keep intermediate values of order one, so this bounds rounding error fairly.
 export function scaledError(got: ArrayLike<number>, want: Tensor64): number {
-  if (got.length !== want.data.length) return Infinity;
+  return outputErrors(got, want).relErr;
+}
+
+// The scaled error above and the largest absolute difference (Infinity for a wrong count or NaN).
+export function outputErrors(got: ArrayLike<number>, want: Tensor64): { relErr: number; maxAbsErr: number } {
+  if (got.length !== want.data.length) return { relErr: Infinity, maxAbsErr: Infinity };
   let scale = 1;
   for (const v of want.data) scale = Math.max(scale, Math.abs(v));
   let worst = 0;
-  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want.data[i]));
-  return Number.isNaN(worst) ? Infinity : worst / scale;
+  for (let i = 0; i < got.length; i++) {
+    const difference = Math.abs(got[i] - want.data[i]);
+    // NaN compares false: caught here rather than lost in Math.max's order.
+    if (!(difference <= worst)) worst = Number.isNaN(difference) ? Infinity : difference;
+  }
+  return { relErr: worst / scale, maxAbsErr: worst };
 }

@@ -1,0 +1,79 @@
+// The report every plan carries (PlanMeta.report), measured on the worker that built it right
+// after the build: Engine.infer timed host to host at the profile's min, opt and max batch, and
+// the outputs at the min batch against the float64 evaluation of the same network, on fresh
+// random inputs. Bounded: at most REPORT_BUDGET_MS of timed runs in all (each batch its share,
+// at least MIN_RUNS and at most MAX_RUNS runs), so a slow plan costs seconds, not minutes.
+import type { Engine, Tensor } from '../shared/engine/types.js';
+import { outputErrors, referenceOutputs } from '../shared/network/reference.js';
+import type { NetworkSpec, Precision } from '../shared/network/spec.js';
+import type { PlanReport } from '../shared/store/plan-meta.js';
+
+const REPORT_BUDGET_MS = 1000;
+const MIN_RUNS = 3;
+const MAX_RUNS = 200;
+
+// fp8 (outside the contract's list) is compared with the network's float32 weights, not its e4m3
+// ones: 3 mantissa bits leave a few percent; 1e-1 flags a plan that is wrong, not one that is fp8.
+export const TOLERANCE: Record<Precision, number> = { fp32: 1e-5, tf32: 1e-3, fp16: 1e-2, bf16: 1e-2, fp8: 1e-1 };
+
+// `extraBatches`: also measured where the profile admits them (a sweep compares plans at one).
+export async function measurePlan(engine: Engine, network: NetworkSpec, extraBatches: number[] = [], signal?: AbortSignal): Promise<PlanReport> {
+  const started = performance.now();
+  const { batch, precision } = engine.info;
+  const admitted = extraBatches.filter((size) => size >= batch.min && size <= batch.max);
+  const batches = [...new Set([batch.min, batch.opt, batch.max, ...admitted])].sort((a, b) => a - b);
+  const latency: PlanReport['latency'] = [];
+  const throughput: PlanReport['throughput'] = [];
+  for (const size of batches) {
+    signal?.throwIfAborted();
+    const inputs = randomInputs(engine, size);
+    await engine.infer(inputs); // the first run at a batch may set it up (a CUDA graph's capture)
+    const times: number[] = [];
+    const deadline = performance.now() + REPORT_BUDGET_MS / batches.length;
+    while (times.length < MIN_RUNS || (times.length < MAX_RUNS && performance.now() < deadline)) {
+      const t0 = performance.now();
+      await engine.infer(inputs);
+      times.push(performance.now() - t0);
+    }
+    const total = times.reduce((a, b) => a + b, 0);
+    times.sort((a, b) => a - b);
+    latency.push({ batch: size, p50Ms: percentile(times, 50), p90Ms: percentile(times, 90), p99Ms: percentile(times, 99), runs: times.length });
+    throughput.push({ batch: size, rowsPerSecond: (size * times.length * 1000) / total });
+  }
+
+  signal?.throwIfAborted();
+  const inputs = randomInputs(engine, batch.min);
+  const outputs = await engine.infer(inputs);
+  const want = referenceOutputs(network, inputs);
+  let relErr = 0;
+  let maxAbsErr = 0;
+  for (const [name, reference] of Object.entries(want)) {
+    const errors = outputErrors(outputs[name]?.data ?? [], reference);
+    relErr = Math.max(relErr, errors.relErr);
+    maxAbsErr = Math.max(maxAbsErr, errors.maxAbsErr);
+  }
+  const tolerance = TOLERANCE[precision];
+  return {
+    latency,
+    throughput,
+    accuracy: { reference: 'float64', batch: batch.min, relErr, maxAbsErr, tolerance, pass: relErr <= tolerance },
+    ms: performance.now() - started,
+  };
+}
+
+// Uniform in [-1, 1): never zeros, fresh for every report.
+function randomInputs(engine: Engine, batch: number): Record<string, Tensor> {
+  return Object.fromEntries(
+    engine.info.inputs.map((input) => {
+      const shape = input.shape.map((dim, d) => (d === 0 && dim === -1 ? batch : dim));
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
+      return [input.name, { shape, data }];
+    }),
+  );
+}
+
+// Nearest rank of sorted values.
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
