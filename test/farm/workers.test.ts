@@ -37,7 +37,7 @@ describe('workers', () => {
     try {
       const notReady = await farm.get('/v2/health/ready');
       assert.equal(notReady.statusCode, 503);
-      assert.match(notReady.json().message, /no worker is alive/);
+      assert.match(notReady.json().error, /no worker is alive/);
       assert.deepEqual((await farm.get('/readyz')).json(), { status: 'ready', workers: 0 });
       const refused = await farm.post('/v1/builds', smallBuild(1));
       assert.equal(refused.statusCode, 503);

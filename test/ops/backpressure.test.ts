@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { seedFullyConnected, seedInput } from '../farm/seed.js';
+import { seedFullyConnected, seedInput, seedMatrixMultiply } from '../farm/seed.js';
 import { TestFarm } from '../farm/test-farm.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -18,12 +18,14 @@ describe('backpressure', () => {
     const farm = await TestFarm.start(redis, { TRTFARM_MAX_PENDING_SYNC: '2' });
     try {
       await farm.startWorker();
+      // Two plans: requests for one plan may be batched into one job, and this counts jobs.
       const plan = (await farm.build(seedFullyConnected)).plan.id;
+      const other = (await farm.build(seedMatrixMultiply)).plan.id;
       const inferQueue = await farm.cpuQueue('infer');
       await inferQueue.pause(); // the two requests below wait until it resumes
       const body = { plan, inputs: { x: seedInput } };
       const v2Body = { inputs: [{ name: 'x', shape: seedInput.shape, datatype: 'FP32', data: seedInput.data }] };
-      const waiting = [farm.post('/v1/infer?wait=20000', body), farm.post(`/v2/models/${plan}/infer`, v2Body)];
+      const waiting = [farm.post('/v1/infer?wait=20000', body), farm.post(`/v2/models/${other}/infer`, v2Body)];
       const deadline = Date.now() + 10_000;
       while ((await inferQueue.getJobCounts('waiting')).waiting < 2) {
         assert.ok(Date.now() < deadline, 'the two requests were not queued');
@@ -42,6 +44,7 @@ describe('backpressure', () => {
       const [v1, v2] = await Promise.all(waiting);
       assert.deepEqual(v1.json().outputs.fc.data, [1770, -1770]);
       assert.deepEqual(v2.json().outputs[0].data, [1770, -1770]);
+      assert.notEqual(plan, other);
       const again = await farm.post(`/v2/models/${plan}/infer`, v2Body);
       assert.equal(again.statusCode, 200, again.body);
     } finally {
