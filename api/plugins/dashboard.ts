@@ -1,6 +1,7 @@
 // The queue dashboard (bull-board) at /ui: every build and infer queue of the farm. The list
 // is refreshed from the queue catalog whenever the dashboard is used, so a class whose first
-// worker started a moment ago appears on the next page load or poll.
+// worker started a moment ago appears on the next page load or poll. Read-only: removing or
+// emptying jobs from a page would lose accepted work and leave the farm's own records behind.
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -21,7 +22,7 @@ export async function installDashboard(app: FastifyInstance, catalog: QueueCatal
     scope.addHook('onRequest', async () => {
       const names = await catalog.names();
       if (names.join(',') === shown) return;
-      for (const name of names) if (!adapters.has(name)) adapters.set(name, new BullMQAdapter(app.farm.queue(name)));
+      for (const name of names) if (!adapters.has(name)) adapters.set(name, new BullMQAdapter(app.farm.queue(name), { readOnlyMode: true }));
       board.replaceQueues(names.map((name) => adapters.get(name)!));
       shown = names.join(',');
     });

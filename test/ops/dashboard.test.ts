@@ -36,5 +36,9 @@ describe('dashboard', () => {
     await farm.build(seedFullyConnected);
     const build = (await queues()).find((queue) => queue.name.startsWith('build.'));
     assert.equal(build?.counts.completed, 1);
+    // Read-only: no job can be removed from the page.
+    const cleaned = await farm.app.inject({ method: 'PUT', url: `/ui/api/queues/${encodeURIComponent(build!.name)}/clean/completed` });
+    assert.ok(cleaned.statusCode >= 400, `${cleaned.statusCode} ${cleaned.body}`);
+    assert.equal((await queues()).find((queue) => queue.name === build!.name)?.counts.completed, 1);
   });
 });
