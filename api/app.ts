@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
 import { planRoutes } from './routes/plans.js';
 import { sweepRoutes } from './routes/sweeps.js';
+import { tensorrtExportRoutes } from './routes/tensorrt-export.js';
 import { installV2ErrorBodies, v2Routes } from './routes/v2.js';
 import { workerRoutes } from './routes/workers.js';
 
@@ -74,6 +75,7 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   await app.register(buildRoutes, { submission });
   await app.register(sweepRoutes, { sweeps });
   await app.register(planRoutes);
+  await app.register(tensorrtExportRoutes, { engine });
   await app.register(inferRoutes);
   await app.register(v2Routes);
   await app.register(workerRoutes);

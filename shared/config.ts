@@ -37,6 +37,10 @@ const EnvSchema = z.object({
   // Read by the C++ cpu backend itself (native/src/cpu/thread_pool.cpp), which would quietly
   // use every core instead of a value it cannot take: checked here so that it fails at start.
   TRTFARM_CPU_THREADS: positiveInt.max(1024).optional(),
+  // Read by the C++ cuda backend when it loads a plan (native/src/cuda/host_io.cpp), which would
+  // fail every load on a bad value: checked here too, so that it fails at start.
+  TRTFARM_CUDA_CONTEXTS: positiveInt.max(64).optional(),
+  TRTFARM_CUDA_HOST_IO: z.enum(['staged', 'pageable', 'registered']).optional(),
   // BullMQ's lock on an active job and how often stalled jobs are looked for: a worker that
   // dies mid-job has its job taken over after about lockDuration.
   TRTFARM_LOCK_MS: positiveInt.default(30_000),

@@ -5,7 +5,7 @@ import os from 'node:os';
 
 import type { DeviceInfo, EngineAddon } from '../shared/engine/types.js';
 import type { BackendName } from '../shared/network/spec.js';
-import type { NetworkSpec } from '../shared/network/spec.js';
+import type { NetworkSpec, TensorrtBuildOptions } from '../shared/network/spec.js';
 import type { ServedClass } from '../shared/queue/worker-record.js';
 
 export type DeviceChoice = number | 'cpu';
@@ -23,6 +23,13 @@ const PROBE: NetworkSpec = {
   inputs: [{ name: 'x', shape: [1, 1] }],
   layers: [{ name: 'probe', type: 'fullyConnected', outputs: 1, weights: new Float32Array([1]) }],
 };
+
+// The wider classes a tensorrt worker runs too, each read off a probe built with those options.
+const TENSORRT_PORTABLE: TensorrtBuildOptions[] = [
+  { versionCompatible: true },
+  { hardwareCompatibility: 'ampere+' },
+  { versionCompatible: true, hardwareCompatibility: 'ampere+' },
+];
 
 export async function bindDevice(engine: EngineAddon, device: DeviceChoice): Promise<DeviceBinding> {
   const statuses = engine.backends();
@@ -42,10 +49,24 @@ export async function bindDevice(engine: EngineAddon, device: DeviceChoice): Pro
   for (const status of usable) {
     const probe = await engine.build(PROBE, { precision: 'fp32', backend: status.name, device: device === 'cpu' ? undefined : device });
     serves.push({ backend: status.name, compatKey: probe.info.compatKey });
+    if (status.name === 'tensorrt') serves.push(...(await portableClasses(engine, device)));
   }
   const listed = usable[0].devices.find((d) => device === 'cpu' || d.index === device);
   const info: DeviceInfo = listed ?? { index: 0, name: os.cpus()[0]?.model ?? 'cpu' };
   const versions: Record<string, string> = { node: process.versions.node };
   for (const status of usable) versions[status.name] = status.version;
   return { device, info, serves, versions };
+}
+
+async function portableClasses(engine: EngineAddon, device: DeviceChoice): Promise<ServedClass[]> {
+  const classes: ServedClass[] = [];
+  for (const tensorrt of TENSORRT_PORTABLE) {
+    try {
+      const probe = await engine.build(PROBE, { precision: 'fp32', backend: 'tensorrt', device: device === 'cpu' ? undefined : device, tensorrt });
+      classes.push({ backend: 'tensorrt', compatKey: probe.info.compatKey, portable: true });
+    } catch {
+      // A level this GPU cannot build (ampere+ before Ampere): not a class it serves.
+    }
+  }
+  return classes;
 }

@@ -6,7 +6,7 @@ import type { PlanMeta } from '../../shared/store/plan-meta.js';
 import type { FarmServices } from '../farm-services.js';
 import { HttpError } from '../http-error.js';
 import { errorSchema, planParamsSchema } from '../schemas/common.js';
-import { planMetaSchema } from '../schemas/plan-meta.js';
+import { planMetaSchema } from '../../shared/store/plan-meta.js';
 
 const MAX_PAGE = 500;
 // Catalog entries one list request reads at most: a filter that matches rarely answers with

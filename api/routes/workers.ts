@@ -10,7 +10,9 @@ const workerSchema = z.object({
     computeCapability: z.string().optional(),
     memoryBytes: z.number().optional(),
   }),
-  serves: z.array(z.object({ backend: z.string(), compatKey: z.string() })).describe('what plans it builds and runs'),
+  serves: z
+    .array(z.object({ backend: z.string(), compatKey: z.string(), portable: z.boolean().optional().describe('runs, never builds') }))
+    .describe('what plans it builds and runs'),
   queues: z.array(z.string()),
   versions: z.record(z.string(), z.string()),
   host: z.string(),

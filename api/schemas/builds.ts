@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { failureSchema, jobStatusSchema } from './common.js';
-import { planMetaSchema } from './plan-meta.js';
+import { planMetaSchema } from '../../shared/store/plan-meta.js';
 
 export const buildStatusSchema = z.object({
   id: z.string().describe('content hash of the normalized request and its target: the same request gets the same id'),

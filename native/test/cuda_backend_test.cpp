@@ -19,6 +19,7 @@
 #include "core/runtime.h"
 #include "cuda/kernels.h"
 #include "cuda/tactics.h"
+#include "reference.h"
 #include "seed_networks.h"
 
 using namespace trtfarm;
@@ -66,129 +67,6 @@ size_t numel(const Dims& d) {
   size_t n = 1;
   for (int64_t x : d) n *= static_cast<size_t>(x);
   return n;
-}
-
-// ---- float64 interpreter of a Program ----
-
-double weightAt(const Weights& w, size_t i) {
-  if (w.dtype == DType::F8E4M3) {  // the matrix, then one fp32 scale per row
-    const size_t count = static_cast<size_t>(w.shape.at(0) * w.shape.at(1));
-    float scale;
-    std::memcpy(&scale, w.bytes.data() + count + (i / w.shape[1]) * 4, 4);
-    return static_cast<double>(e4m3ToFloat(w.bytes[i])) * scale;
-  }
-  if (w.dtype == DType::F32) {
-    float f;
-    std::memcpy(&f, w.bytes.data() + 4 * i, 4);
-    return f;
-  }
-  const uint16_t h = static_cast<uint16_t>(w.bytes[2 * i] | (w.bytes[2 * i + 1] << 8));
-  return w.dtype == DType::F16 ? halfToFloat(h) : bf16ToFloat(h);
-}
-
-double activate(double x, Activation act, double alpha) {
-  switch (act) {
-    case Activation::Relu: return x > 0 ? x : 0;
-    case Activation::Sigmoid: return 1 / (1 + std::exp(-x));
-    case Activation::Tanh: return std::tanh(x);
-    case Activation::Gelu: return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0)));
-    case Activation::LeakyRelu: return x > 0 ? x : alpha * x;
-    default: return x;
-  }
-}
-
-// Element of operand `s` (right-aligned, size-1 dims broadcast) at the output multi-index `idx`.
-size_t broadcastIndex(const Dims& s, const std::vector<int64_t>& idx) {
-  size_t off = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const int64_t coord = idx[idx.size() - s.size() + i];
-    off = off * s[i] + (s[i] == 1 ? 0 : coord);
-  }
-  return off;
-}
-
-std::vector<int64_t> unravel(size_t flat, const Dims& shape) {
-  std::vector<int64_t> idx(shape.size());
-  for (size_t d = shape.size(); d-- > 0;) {
-    idx[d] = static_cast<int64_t>(flat % shape[d]);
-    flat /= shape[d];
-  }
-  return idx;
-}
-
-std::vector<std::vector<double>> interpret(const Program& p, int64_t batch,
-                                           const std::vector<std::vector<float>>& inputs) {
-  std::vector<std::vector<double>> v(p.values.size());
-  for (size_t i = 0; i < p.values.size(); ++i)
-    if (p.values[i].constant >= 0) {
-      const Weights& w = p.weights[p.values[i].constant];
-      for (size_t j = 0; j < numel(w.shape); ++j) v[i].push_back(weightAt(w, j));
-    }
-  for (size_t i = 0; i < p.inputs.size(); ++i) v[p.inputs[i]].assign(inputs[i].begin(), inputs[i].end());
-  for (const Op& op : p.ops) {
-    const Dims out = at(p.values[op.output].shape, batch);
-    std::vector<double>& y = v[op.output];
-    y.assign(numel(out), 0.0);
-    const std::vector<double>& a = v[op.inputs[0]];
-    switch (op.kind) {
-      case Op::Kind::Gemm: {
-        const size_t rows = a.size() / op.k;
-        const Weights& w = p.weights[op.weight];
-        for (size_t r = 0; r < rows; ++r)
-          for (int64_t j = 0; j < op.n; ++j) {
-            double s = op.bias >= 0 ? weightAt(p.weights[op.bias], j) : 0;
-            for (int64_t c = 0; c < op.k; ++c) s += a[r * op.k + c] * weightAt(w, j * op.k + c);
-            y[r * op.n + j] = activate(s, op.activation, op.alpha);
-          }
-        break;
-      }
-      case Op::Kind::MatMul: {
-        const Dims sa = at(p.values[op.inputs[0]].shape, batch), sb = at(p.values[op.inputs[1]].shape, batch);
-        const std::vector<double>& b = v[op.inputs[1]];
-        const size_t ra = sa.size();
-        const int64_t k = op.transposeA ? sa[ra - 2] : sa[ra - 1];
-        const int64_t m = out[out.size() - 2], n = out[out.size() - 1];
-        const Dims leadA(sa.begin(), sa.end() - 2), leadB(sb.begin(), sb.end() - 2);
-        for (size_t o = 0; o < y.size(); ++o) {
-          std::vector<int64_t> idx = unravel(o, out);
-          const int64_t i = idx[idx.size() - 2], j = idx[idx.size() - 1];
-          idx.resize(idx.size() - 2);
-          const size_t baseA = broadcastIndex(leadA, idx) * m * k, baseB = broadcastIndex(leadB, idx) * k * n;
-          double s = 0;
-          for (int64_t c = 0; c < k; ++c) {
-            const double x = a[baseA + (op.transposeA ? c * m + i : i * k + c)];
-            const double z = b[baseB + (op.transposeB ? j * k + c : c * n + j)];
-            s += x * z;
-          }
-          y[o] = s;
-        }
-        break;
-      }
-      case Op::Kind::Binary: {
-        const Dims sa = at(p.values[op.inputs[0]].shape, batch), sb = at(p.values[op.inputs[1]].shape, batch);
-        const std::vector<double>& b = v[op.inputs[1]];
-        for (size_t o = 0; o < y.size(); ++o) {
-          const std::vector<int64_t> idx = unravel(o, out);
-          const double x = a[broadcastIndex(sa, idx)], z = b[broadcastIndex(sb, idx)];
-          switch (op.binary) {
-            case BinaryOp::Sum: y[o] = x + z; break;
-            case BinaryOp::Prod: y[o] = x * z; break;
-            case BinaryOp::Sub: y[o] = x - z; break;
-            case BinaryOp::Max: y[o] = std::max(x, z); break;
-            case BinaryOp::Min: y[o] = std::min(x, z); break;
-          }
-        }
-        break;
-      }
-      case Op::Kind::Unary:
-        for (size_t o = 0; o < y.size(); ++o) y[o] = activate(a[o], op.activation, op.alpha);
-        break;
-      case Op::Kind::Alias: y = a; break;
-    }
-  }
-  std::vector<std::vector<double>> outs;
-  for (int32_t o : p.outputs) outs.push_back(v[o]);
-  return outs;
 }
 
 double relativeError(const std::vector<float>& got, const std::vector<double>& want) {
@@ -248,7 +126,7 @@ void checkAgainstFloat64(const std::vector<uint8_t>& bytes, Precision precision,
   for (int64_t batch : batches) {
     const auto inputs = randomInputs(loaded->plan, batch);
     const auto got = runPlan(*loaded, batch, inputs);
-    const auto want = interpret(loaded->plan.program, batch, inputs);
+    const auto want = reference::run(loaded->plan.program, batch, inputs);
     for (size_t o = 0; o < got.size(); ++o) {
       const double err = relativeError(got[o], want[o]);
       std::printf("  %-28s %s batch %-4lld output %zu: relative error %.2e\n", what.c_str(), precisionName(precision),
@@ -588,19 +466,21 @@ void batchOutsideProfileRefused() {
   CHECK_THROWS(Input, "batch 1 is outside", runPlan(*loaded, 1, randomInputs(loaded->plan, 1)));
 }
 
-// Several threads on one engine: the runs are serialized, each gets its own inputs' result.
+// More threads on one engine than it has execution contexts (4 by default): runs share and wait
+// for contexts, each gets its own inputs' result.
 void concurrentRunsGetTheirOwnResults() {
+  constexpr int kThreads = 8;
   const auto bytes = build(wideMlp(), config(Precision::FP32, wideMlp(), 1, 4, 32));
   auto loaded = loadPlan(bytes.data(), bytes.size(), 0);
   std::vector<std::vector<std::vector<float>>> inputs;
   std::vector<std::vector<std::vector<double>>> wants;
-  for (int t = 0; t < 4; ++t) {
+  for (int t = 0; t < kThreads; ++t) {
     inputs.push_back(randomInputs(loaded->plan, t + 1));
-    wants.push_back(interpret(loaded->plan.program, t + 1, inputs.back()));
+    wants.push_back(reference::run(loaded->plan.program, t + 1, inputs.back()));
   }
-  std::vector<double> worst(4, 0);
+  std::vector<double> worst(kThreads, 0);
   std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t)
+  for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < 20; ++i)
         worst[t] = std::max(worst[t], relativeError(runPlan(*loaded, t + 1, inputs[t])[0], wants[t][0]));

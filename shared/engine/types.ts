@@ -78,6 +78,10 @@ export interface BuildResult {
 export interface Engine {
   readonly info: PlanInfo;
   // Rejects with code E_INPUT for wrong names, counts or shapes, or a batch outside the profile.
+  // The engine reads each input's data where it is (any view, any byteOffset) while the call
+  // runs: do not change, transfer or resize it until the promise settles. Each call answers with
+  // new output arrays of its own. Concurrent calls run concurrently (cuda: on a pool of execution
+  // contexts, TRTFARM_CUDA_CONTEXTS); dispose() lets calls already made finish.
   infer(inputs: Record<string, Tensor>): Promise<Record<string, Tensor>>;
   dispose(): void;
 }
@@ -101,5 +105,7 @@ export interface EngineAddon {
     control?: { signal?: AbortSignal },
   ): Promise<BuildResult>;
   inspectPlan(plan: Uint8Array): PlanInfo;
+  // Off the JS thread: the bare TensorRT engine inside a tensorrt plan (E_PLAN for a plan of another backend).
+  tensorrtEngine(plan: Uint8Array): Promise<Buffer>;
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

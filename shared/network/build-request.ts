@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
 import { onnxToNetwork } from '../onnx/import.js';
-import type { BackendName, NetworkSpec, Precision, ProfileRange } from './spec.js';
+import type { BackendName, HardwareCompatibility, NetworkSpec, Precision, ProfileRange, TensorrtBuildOptions } from './spec.js';
 import { decodeBase64 } from './base64.js';
 import { MAX_DIMS, MAX_NAME_LENGTH, MAX_ONNX_BYTES, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
 import { contentHash, writeCanonical } from './content-hash.js';
@@ -13,12 +13,23 @@ export const PRECISIONS = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'] as const satis
 export const BACKENDS = ['cpu', 'cuda', 'tensorrt'] as const satisfies readonly BackendName[];
 export const BACKEND_CHOICES = ['auto', 'tensorrt', 'cuda', 'cpu'] as const;
 export type BackendChoice = 'auto' | BackendName;
+export const HARDWARE_COMPATIBILITY = ['none', 'ampere+', 'sameComputeCapability'] as const satisfies readonly HardwareCompatibility[];
 
 const profileShape = z.array(z.number().int().min(1).max(MAX_TENSOR_ELEMENTS)).min(1).max(MAX_DIMS);
 
 export const profileSchema = z
   .record(nameSchema, z.strictObject({ min: profileShape, opt: profileShape, max: profileShape }))
   .describe('per dynamic input: the full shapes of the smallest, typical and largest batch');
+
+export const tensorrtOptionsSchema = z
+  .strictObject({
+    versionCompatible: z.boolean().default(false).describe('kVERSION_COMPATIBLE: runs on this TensorRT release and later ones (at least within its major)'),
+    hardwareCompatibility: z
+      .enum(HARDWARE_COMPATIBILITY)
+      .default('none')
+      .describe('none: this GPU model; ampere+: every Ampere or newer GPU; sameComputeCapability: GPUs of the same SM'),
+  })
+  .describe('tensorrt only (backend "tensorrt"): portable engines, at some cost in speed; the plan\'s compatKey says where it runs');
 
 // A name given at build time: not part of the id; `/v2/models/:model` resolves it.
 export const buildNameSchema = z
@@ -57,16 +68,24 @@ export function checkProfile(profile: Record<string, ProfileRange> | undefined, 
   }
 }
 
+export function checkTensorrtOptions(request: { tensorrt?: unknown; backend: BackendChoice }, ctx: z.RefinementCtx): void {
+  if (request.tensorrt !== undefined && request.backend !== 'tensorrt') {
+    ctx.addIssue({ code: 'custom', path: ['tensorrt'], message: 'tensorrt options need "backend": "tensorrt"' });
+  }
+}
+
 export const buildRequestSchema = z
   .strictObject({
     ...modelFields,
     ...variantFields,
     name: buildNameSchema.optional(),
     report: z.boolean().default(true).describe('false: no measured report on the plan (the build is faster)'),
+    tensorrt: tensorrtOptionsSchema.optional(),
   })
   .superRefine((request, ctx) => {
     checkModelGiven(request, ctx);
     checkProfile(request.profile, ctx, ['profile']);
+    checkTensorrtOptions(request, ctx);
   });
 export type BuildRequestJson = z.input<typeof buildRequestSchema>;
 export type BuildRequest = z.output<typeof buildRequestSchema>;
@@ -75,6 +94,7 @@ export interface BuildRequestOptions {
   precision: Precision;
   profile?: Record<string, ProfileRange>;
   backend: BackendChoice;
+  tensorrt?: TensorrtBuildOptions;
   report?: false; // present only when the report is skipped, so other ids stay as they were
 }
 
@@ -111,10 +131,16 @@ export function normalizeOptions(variant: {
   profile?: Record<string, ProfileRange>;
   backend: BackendChoice;
   report?: boolean;
+  tensorrt?: { versionCompatible: boolean; hardwareCompatibility: HardwareCompatibility };
 }): BuildRequestOptions {
   const options: BuildRequestOptions = { precision: variant.precision, backend: variant.backend };
   if (variant.profile) options.profile = variant.profile;
   if (variant.report === false) options.report = false;
+  // Only what differs from the defaults, so that spelling a default out keeps the id.
+  const tensorrt: TensorrtBuildOptions = {};
+  if (variant.tensorrt?.versionCompatible) tensorrt.versionCompatible = true;
+  if (variant.tensorrt && variant.tensorrt.hardwareCompatibility !== 'none') tensorrt.hardwareCompatibility = variant.tensorrt.hardwareCompatibility;
+  if (Object.keys(tensorrt).length > 0) options.tensorrt = tensorrt;
   return options;
 }
 

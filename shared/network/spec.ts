@@ -73,10 +73,21 @@ export interface ProfileRange {
   max: number[];
 }
 
+export type HardwareCompatibility = 'none' | 'ampere+' | 'sameComputeCapability';
+
+// tensorrt only: engines that run beyond the building GPU (hardwareCompatibility) or TensorRT
+// release (versionCompatible: on this one and later ones, at least within its major). Both widen the plan's
+// compatKey (sm_80+, trt10.16.0+) and cost speed.
+export interface TensorrtBuildOptions {
+  versionCompatible?: boolean;
+  hardwareCompatibility?: HardwareCompatibility;
+}
+
 export interface BuildOptions {
   precision: Precision;
   profile?: Record<string, ProfileRange>;
   backend: BackendName;
+  tensorrt?: TensorrtBuildOptions;
   device?: number;
   // An earlier plan of the same program and backend: its autotuning choices are reused instead
   // of timed again, so the rebuild gives the same plan bytes (TensorRT's timing cache, per plan).

@@ -55,7 +55,7 @@ function mostServed(workers: WorkerRecord[], backend: BackendName): ServedClass 
   const counts = new Map<string, number>();
   for (const worker of workers) {
     for (const served of worker.serves) {
-      if (served.backend === backend) counts.set(served.compatKey, (counts.get(served.compatKey) ?? 0) + 1);
+      if (served.backend === backend && !served.portable) counts.set(served.compatKey, (counts.get(served.compatKey) ?? 0) + 1);
     }
   }
   const ranked = [...counts].sort(([keyA, a], [keyB, b]) => b - a || keyB.localeCompare(keyA));

@@ -6,6 +6,9 @@ import type { DeviceInfo } from '../engine/types.js';
 export interface ServedClass {
   backend: BackendName;
   compatKey: string;
+  // A wider class this worker also runs (a tensorrt hardware- or version-compatible key):
+  // inferences only; builds go to the worker's own classes.
+  portable?: boolean;
 }
 
 export interface WorkerRecord {

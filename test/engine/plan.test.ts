@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 
 import { engine, isEngineError } from '../../shared/engine/addon.js';
 import { SEED_EXPECTED, seedFullyConnected, seedInput, seedMatrixMultiply } from '../helpers/seed.js';
+import { tensorrtPlanFrom } from '../helpers/tensorrt-plan.js';
 
 const profile = { x: { min: [1, 3, 4, 5], opt: [2, 3, 4, 5], max: [4, 3, 4, 5] } };
 
@@ -115,4 +116,19 @@ test('a plan from another machine or backend is refused with E_COMPAT saying wha
         isEngineError(err, 'E_COMPAT') && err.message.includes(`needs backend '${status.name}', which is not available here: ${status.reason}`),
     );
   }
+});
+
+test("tensorrtEngine gives a tensorrt plan's bare engine and refuses other plans with E_PLAN naming the backend", async () => {
+  const { plan } = await engine.build(seedFullyConnected(), { precision: 'fp32', backend: 'cpu' });
+  await assert.rejects(
+    engine.tensorrtEngine(plan),
+    (err: unknown) => isEngineError(err, 'E_PLAN') && /built by the cpu backend: only tensorrt plans hold a TensorRT engine/.test(err.message),
+  );
+  const fake = tensorrtPlanFrom(plan, 'tensorrt:sm_90:trt11.1.0:cuda13.0');
+  assert.deepEqual(await engine.tensorrtEngine(fake.plan), fake.engine);
+  // Labelled tensorrt, but its tactics are a cpu plan's: no engine inside.
+  await assert.rejects(
+    engine.tensorrtEngine(rewriteHeader(plan, { backend: 'tensorrt' })),
+    (err: unknown) => isEngineError(err, 'E_PLAN') && /tensorrt plan: truncated header/.test(err.message),
+  );
 });

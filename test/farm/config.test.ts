@@ -36,6 +36,21 @@ describe('configuration', () => {
     });
   }
 
+  // Read by the cuda backend at each load: a bad value is refused at start, not at every load.
+  for (const [name, bad, good] of [
+    ['TRTFARM_CUDA_CONTEXTS', ['0', '65', '2.5', 'four'], ['1', '4', '64']],
+    ['TRTFARM_CUDA_HOST_IO', ['zero-copy', 'Staged', ''], ['staged', 'pageable', 'registered']],
+  ] as const) {
+    for (const value of bad)
+      it(`refuses ${name}=${JSON.stringify(value)}, naming it`, () => {
+        assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^Error: invalid configuration: ${name}: `));
+      });
+    for (const value of good)
+      it(`accepts ${name}=${value}`, () => {
+        assert.doesNotThrow(() => loadConfig({ [name]: value }));
+      });
+  }
+
   it('accepts TRTFARM_CPU_THREADS unset (all cores)', () => {
     assert.doesNotThrow(() => loadConfig({}));
   });

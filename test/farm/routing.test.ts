@@ -57,6 +57,16 @@ describe('routing', () => {
     assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.kind === 'unavailable');
   });
 
+  it("builds only in a worker's own classes; its portable tensorrt classes take inferences", () => {
+    const own86 = { backend: 'tensorrt', compatKey: 'tensorrt:sm_86:trt10.16.0:cuda13.0' } as const;
+    const own90 = { backend: 'tensorrt', compatKey: 'tensorrt:sm_90:trt10.16.0:cuda13.0' } as const;
+    const ampere = { backend: 'tensorrt', compatKey: 'tensorrt:sm_80+:trt10.16.0:cuda13.0', portable: true } as const;
+    // Two workers share the ampere+ class, one each their own: still an own class is picked.
+    const workers = [worker('a', [own86, ampere]), worker('b', [own90, ampere])];
+    assert.notEqual(routeBuild(workers, 'tensorrt').compatKey, ampere.compatKey);
+    assert.doesNotThrow(() => checkInferRoute(workers, ampere.compatKey));
+  });
+
   it('names queues by job kind and class, without the colons BullMQ forbids', () => {
     assert.equal(queueName('infer', sm90.compatKey), 'infer.cuda-sm_90-cuda13.0');
     assert.ok(!queueName('build', 'a:b c/d').includes(':'));

@@ -35,6 +35,17 @@ describe('build request', () => {
     assert.equal(idOf(reordered), id);
   });
 
+  it('keeps tensorrt options only where they differ from the defaults, so spelling defaults out keeps the id', () => {
+    const plain = { network: seedFullyConnectedJson(), backend: 'tensorrt' };
+    assert.equal(idOf({ ...plain, tensorrt: {} }), idOf(plain));
+    assert.equal(idOf({ ...plain, tensorrt: { versionCompatible: false, hardwareCompatibility: 'none' } }), idOf(plain));
+    const portable = parseBuildRequest({ ...plain, tensorrt: { versionCompatible: true, hardwareCompatibility: 'ampere+' } });
+    assert.deepEqual(portable.options.tensorrt, { versionCompatible: true, hardwareCompatibility: 'ampere+' });
+    assert.notEqual(buildRequestId(portable), idOf(plain));
+    assert.throws(() => parseBuildRequest({ ...plain, tensorrt: { hardwareCompatibility: 'hopper+' } }), /ampere\+/);
+    assert.throws(() => parseBuildRequest({ network: seedFullyConnectedJson(), tensorrt: {} }), /tensorrt options need "backend": "tensorrt"/);
+  });
+
   it('gives a different id when one weight, the precision, the backend or the profile differs', () => {
     const id = idOf({ network: seedFullyConnectedJson() });
     const oneWeight = seedFullyConnectedJson() as Json;

@@ -52,7 +52,7 @@ Napi::Value EngineWrap::Infer(const Napi::CallbackInfo& info) {
   } catch (const Error& e) {
     return rejectedWith(env, engineError(env, e.code(), e.what()).Value());
   } catch (const std::exception& e) {
-    // bad_alloc or length_error while copying the inputs: a rejection, never std::terminate.
+    // bad_alloc or length_error while making the output arrays: a rejection, never std::terminate.
     return rejectedWith(env, engineError(env, ErrorCode::Runtime, e.what()).Value());
   }
 }

@@ -1,7 +1,5 @@
 #include "infer_worker.h"
 
-#include <cstring>
-
 #include "core/input_binding.h"
 #include "core/shapes.h"
 #include "js_read.h"
@@ -29,22 +27,26 @@ InferWorker::InferWorker(Napi::Env env, std::shared_ptr<LoadedPlan> loaded, cons
   batch_ = binding.batch;
   for (size_t i : binding.order) {
     const std::string& name = given[i].first;
-    inputs_.push_back(read.floats(tensors[i].Get("data"), "input '" + name + "': data"));
+    const Napi::Float32Array data = read.float32Array(tensors[i].Get("data"), "input '" + name + "': data");
     const int64_t want = numelPerBatch(given[i].second);
-    if (static_cast<int64_t>(inputs_.back().size()) != want)
-      read.fail("input '" + name + "' has " + std::to_string(inputs_.back().size()) + " values but shape " +
+    if (static_cast<int64_t>(data.ElementLength()) != want)
+      read.fail("input '" + name + "' has " + std::to_string(data.ElementLength()) + " values but shape " +
                 formatDims(given[i].second) + " needs " + std::to_string(want));
+    // Data() includes the view's byteOffset, and moves a small on-heap array's bytes off the
+    // V8 heap, where the garbage collector cannot move them while the worker reads them.
+    inputs_.push_back(data.Data());
+    inputArrays_.push_back(Napi::Persistent(data));
   }
-  for (const TensorDesc& out : plan.outputs) outputs_.emplace_back(numelPerBatch(atBatch(out.shape, batch_)));
+  for (const TensorDesc& out : plan.outputs) {
+    Napi::Float32Array data = Napi::Float32Array::New(env, numelPerBatch(atBatch(out.shape, batch_)));
+    outputs_.push_back(data.Data());
+    outputArrays_.push_back(Napi::Persistent(data));
+  }
 }
 
-void InferWorker::Run() {
-  std::vector<const float*> in;
-  for (const auto& v : inputs_) in.push_back(v.data());
-  std::vector<float*> out;
-  for (auto& v : outputs_) out.push_back(v.data());
-  loaded_->engine->run(batch_, in, out);
-}
+void InferWorker::Run() { loaded_->engine->run(batch_, inputs_, outputs_); }
+
+void InferWorker::Finish() { inputArrays_.clear(); }
 
 Napi::Value InferWorker::Resolve(Napi::Env env) {
   Napi::Object result = Napi::Object::New(env);
@@ -53,11 +55,9 @@ Napi::Value InferWorker::Resolve(Napi::Env env) {
     const Dims shape = atBatch(plan.outputs[i].shape, batch_);
     Napi::Array jsShape = Napi::Array::New(env, shape.size());
     for (size_t d = 0; d < shape.size(); ++d) jsShape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, double(shape[d])));
-    Napi::Float32Array data = Napi::Float32Array::New(env, outputs_[i].size());
-    std::memcpy(data.Data(), outputs_[i].data(), outputs_[i].size() * sizeof(float));
     Napi::Object tensor = Napi::Object::New(env);
     tensor.Set("shape", jsShape);
-    tensor.Set("data", data);
+    tensor.Set("data", outputArrays_[i].Value());
     result.Set(plan.outputs[i].name, tensor);
   }
   return result;

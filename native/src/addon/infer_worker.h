@@ -1,7 +1,11 @@
-// One inference: the inputs are checked and copied on the JS thread, run on a worker thread.
+// One inference without copies of its tensors: the inputs are checked on the JS thread and read
+// where they are, in the caller's arrays, which this worker keeps referenced until it settles;
+// the output arrays are made on the JS thread before the work is queued and the engine writes
+// into them. The caller must leave the input arrays unchanged until the promise settles.
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "core/runtime.h"
 #include "promise_worker.h"
@@ -16,12 +20,16 @@ class InferWorker : public PromiseWorker {
  protected:
   void Run() override;
   Napi::Value Resolve(Napi::Env env) override;
+  void Finish() override;
 
  private:
-  std::shared_ptr<LoadedPlan> loaded_;
+  std::shared_ptr<LoadedPlan> loaded_;  // alive until this settles, whatever dispose() does meanwhile
   int64_t batch_ = 1;
-  std::vector<std::vector<float>> inputs_;   // plan input order
-  std::vector<std::vector<float>> outputs_;  // plan output order
+  // Plan input / output order. The references keep the arrays, and so the memory the pointers
+  // point into, alive while the worker thread uses it.
+  std::vector<Napi::Reference<Napi::Float32Array>> inputArrays_, outputArrays_;
+  std::vector<const float*> inputs_;
+  std::vector<float*> outputs_;
 };
 
 }  // namespace trtfarm::addon

@@ -49,10 +49,14 @@ std::vector<std::string> JsReader::strings(const Napi::Value& value, const std::
   return out;
 }
 
-std::vector<float> JsReader::floats(const Napi::Value& value, const std::string& what) const {
+Napi::Float32Array JsReader::float32Array(const Napi::Value& value, const std::string& what) const {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
     fail(what + " must be a Float32Array");
-  const Napi::Float32Array array = value.As<Napi::Float32Array>();
+  return value.As<Napi::Float32Array>();
+}
+
+std::vector<float> JsReader::floats(const Napi::Value& value, const std::string& what) const {
+  const Napi::Float32Array array = float32Array(value, what);
   return std::vector<float>(array.Data(), array.Data() + array.ElementLength());
 }
 

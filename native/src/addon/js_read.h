@@ -23,6 +23,8 @@ struct JsReader {
   bool boolean(const Napi::Value& value, const std::string& what) const;
   Dims dims(const Napi::Value& value, const std::string& what) const;
   std::vector<std::string> strings(const Napi::Value& value, const std::string& what) const;
+  // The array itself, not a copy: whoever reads it from a worker thread keeps a reference to it.
+  Napi::Float32Array float32Array(const Napi::Value& value, const std::string& what) const;
   // Copies: the data must outlive the call and stay unchanged while a worker thread reads it.
   std::vector<float> floats(const Napi::Value& value, const std::string& what) const;
   std::vector<uint8_t> bytes(const Napi::Value& value, const std::string& what) const;

@@ -1,5 +1,5 @@
 // The addon's exports (shared/engine/types.ts EngineAddon): backends, validate, build,
-// inspectPlan, loadEngine.
+// inspectPlan, tensorrtEngine, loadEngine.
 #include <napi.h>
 
 #include "build_worker.h"
@@ -11,6 +11,7 @@
 #include "js_read.h"
 #include "load_worker.h"
 #include "plan_info.h"
+#include "tensorrt_engine_worker.h"
 
 namespace trtfarm::addon {
 
@@ -100,6 +101,16 @@ Napi::Value InspectPlan(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Value TensorrtEngine(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return withEngineErrors(env, [&]() -> Napi::Value {
+    auto* worker = new TensorrtEngineWorker(env, JsReader{ErrorCode::Plan}.bytes(info[0], "plan"));
+    const Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  });
+}
+
 Napi::Value LoadEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
@@ -124,6 +135,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("validate", Napi::Function::New<Validate>(env, "validate"));
   exports.Set("build", Napi::Function::New<Build>(env, "build"));
   exports.Set("inspectPlan", Napi::Function::New<InspectPlan>(env, "inspectPlan"));
+  exports.Set("tensorrtEngine", Napi::Function::New<TensorrtEngine>(env, "tensorrtEngine"));
   exports.Set("loadEngine", Napi::Function::New<LoadEngine>(env, "loadEngine"));
   return exports;
 }

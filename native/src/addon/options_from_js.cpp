@@ -7,6 +7,25 @@ namespace trtfarm::addon {
 
 namespace {
 
+TensorrtOptions tensorrtOptionsFromJs(const JsReader& read, const Napi::Value& value) {
+  const Napi::Object o = read.object(value, "options.tensorrt");
+  TensorrtOptions options;
+  if (!o.Get("versionCompatible").IsUndefined())
+    options.versionCompatible = read.boolean(o.Get("versionCompatible"), "options.tensorrt.versionCompatible");
+  if (!o.Get("hardwareCompatibility").IsUndefined()) {
+    static const std::map<std::string, HardwareCompatibility> kLevels = {
+        {"none", HardwareCompatibility::None},
+        {"ampere+", HardwareCompatibility::AmperePlus},
+        {"sameComputeCapability", HardwareCompatibility::SameComputeCapability}};
+    const std::string level = read.string(o.Get("hardwareCompatibility"), "options.tensorrt.hardwareCompatibility");
+    const auto found = kLevels.find(level);
+    if (found == kLevels.end())
+      read.fail("options.tensorrt.hardwareCompatibility '" + level + "' is not one of: none, ampere+, sameComputeCapability");
+    options.hardware = found->second;
+  }
+  return options;
+}
+
 // options.limits: each a number ≥ 0 (Infinity: none); absent ones stay unlimited.
 BuildLimits limitsFromJs(const JsReader& read, const Napi::Value& value) {
   BuildLimits limits;
@@ -70,6 +89,7 @@ BuildConfig buildConfigFromJs(const Napi::Value& value) {
   }
   config.limits = limitsFromJs(read, o.Get("limits"));
   config.timingCache = timingCacheFromJs(read, o.Get("timingCache"));
+  if (!o.Get("tensorrt").IsUndefined()) config.tensorrt = tensorrtOptionsFromJs(read, o.Get("tensorrt"));
   return config;
 }
 

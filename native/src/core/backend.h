@@ -43,8 +43,10 @@ class Engine {
  public:
   virtual ~Engine() = default;
   // Runs the program at `batch` (substituted for kDynamic). Host fp32 buffers, row-major, in
-  // Program::inputs / Program::outputs order, sized for that batch. Shapes were checked by the
-  // caller. May be called from several threads: implementations serialize what they must.
+  // Program::inputs / Program::outputs order, sized for that batch, used where they are: inputs
+  // are read (any alignment) until run() returns, outputs may be written at any point of it, so
+  // no output may overlap an input or another output. Shapes were checked by the caller. May be
+  // called from several threads at once: concurrent runs proceed together where the backend can.
   virtual void run(int64_t batch, const std::vector<const float*>& inputs,
                    const std::vector<float*>& outputs) = 0;
 };
@@ -56,6 +58,11 @@ class Backend {
   virtual std::string version() const = 0;
   // Hardware and library versions a plan built here needs, e.g. "cuda:sm_90:cuda13.0:cublasLt130100".
   virtual std::string compatKey() const = 0;
+  // The key of a plan built here with `config`: wider than compatKey() where the config makes
+  // the plan portable (tensorrt's compatibility options).
+  virtual std::string planCompatKey(const BuildConfig&) const { return compatKey(); }
+  // Whether a plan with this key loads here.
+  virtual bool runs(const std::string& planCompatKey) const { return planCompatKey == compatKey(); }
   virtual DeviceInfo device() const = 0;
   // Build time: picks tactics for `program` (autotuning on the device where that applies),
   // honouring config.reuseTactics and config.timingCache, stopping with Error{Cancelled} once
@@ -68,7 +75,7 @@ class Backend {
   virtual std::optional<TimingCacheResult> timingCache(const std::vector<uint8_t>& /*tactics*/) const {
     return std::nullopt;
   }
-  // Load time: the plan's compatKey was already checked against compatKey().
+  // Load time: the plan's compatKey was already checked with runs().
   virtual std::unique_ptr<Engine> load(const Plan& plan) = 0;
 };
 

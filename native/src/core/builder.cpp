@@ -35,7 +35,7 @@ Plan buildPlan(const NetworkSpec& network, const BuildConfig& config, Backend& b
   Plan plan;
   plan.backend = backend.name();
   plan.backendVersion = backend.version();
-  plan.compatKey = backend.compatKey();
+  plan.compatKey = backend.planCompatKey(config);
   plan.precision = config.precision;
   plan.batch = checked.batch;
   plan.inputs = checked.inputDescs;

@@ -86,6 +86,14 @@ struct BatchRange {
   int64_t min = 1, opt = 1, max = 1;
 };
 
+// tensorrt only: engines that run beyond the building GPU and library (TensorRT's hardware
+// compatibility level and kVERSION_COMPATIBLE). Such plans carry a wider compatKey.
+enum class HardwareCompatibility { None, AmperePlus, SameComputeCapability };
+struct TensorrtOptions {
+  bool versionCompatible = false;
+  HardwareCompatibility hardware = HardwareCompatibility::None;
+};
+
 // One timing-cache entry: `key` names what was timed (layer kind and shape, precision, rows),
 // `tactic` is the backend's opaque encoding of the winner.
 struct TimingEntry {
@@ -109,6 +117,7 @@ struct BuildConfig {
   // Tactics of an earlier build of the same program (a timing cache): a backend that autotunes
   // reuses them instead of timing again, so that the rebuild gives the same plan bytes.
   std::vector<uint8_t> reuseTactics;
+  TensorrtOptions tensorrt;
   // Autotuning winners of earlier builds anywhere in the fleet, read before timing (the cuda
   // backend's timing cache; other backends ignore it).
   std::vector<TimingEntry> timingCache;

@@ -17,7 +17,7 @@ std::unique_ptr<LoadedPlan> loadPlan(const uint8_t* data, size_t size, int devic
     throw Error(ErrorCode::Compat, "the plan needs backend '" + plan.backend + "', which is not available here: " + status->reason);
   loaded->backend = createBackend(plan.backend, device);
   const std::string here = loaded->backend->compatKey();
-  if (here != plan.compatKey)
+  if (!loaded->backend->runs(plan.compatKey))
     throw Error(ErrorCode::Compat, "the plan was built for '" + plan.compatKey + "' but this machine's " + plan.backend +
                                        " backend is '" + here + "'; rebuild the plan here");
   loaded->engine = loaded->backend->load(plan);

@@ -20,7 +20,8 @@ size_t roundUp(size_t floats) { return (floats + 15) / 16 * 16; }
 BufferPlan::BufferPlan(const Program& program, const std::vector<int32_t>& root, int64_t batch)
     : offset_(program.values.size(), kNone) {
   const size_t ops = program.ops.size();
-  // The last op that reads each root; network outputs stay alive to the end (copied out then).
+  // The last op that reads each root; network outputs stay alive to the end (the engine computes
+  // most of them in the caller's buffers instead, leaving their blocks unused).
   std::vector<size_t> lastUse(program.values.size(), 0);
   for (size_t i = 0; i < ops; ++i)
     for (int32_t v : program.ops[i].inputs) lastUse[root[v]] = std::max(lastUse[root[v]], i);

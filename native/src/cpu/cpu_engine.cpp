@@ -115,6 +115,12 @@ void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, con
     else if (plan.offset(static_cast<int32_t>(v)) != BufferPlan::kNone) data[v] = arena + plan.offset(v);
   }
   for (size_t i = 0; i < inputs.size(); ++i) data[program_.inputs[i]] = const_cast<float*>(inputs[i]);
+  // An output computed here is computed in the caller's buffer; only one that is an input, a
+  // constant or the same storage as an earlier output is copied at the end.
+  for (size_t j = 0; j < outputs.size(); ++j) {
+    const int32_t root = root_[program_.outputs[j]];
+    if (plan.offset(root) != BufferPlan::kNone && data[root] == arena + plan.offset(root)) data[root] = outputs[j];
+  }
   const auto shape = [&](int32_t v) { return concreteShape(program_.values[v].shape, batch); };
 
   for (size_t i = 0; i < program_.ops.size(); ++i) {
@@ -144,7 +150,7 @@ void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, con
   }
   for (size_t j = 0; j < outputs.size(); ++j) {
     const int32_t v = program_.outputs[j];
-    std::memcpy(outputs[j], data[v], elementCount(shape(v)) * sizeof(float));
+    if (data[v] != outputs[j]) std::memcpy(outputs[j], data[v], elementCount(shape(v)) * sizeof(float));
   }
 }
 

@@ -72,7 +72,8 @@ Program withoutWeightBytes(const Program& program) {
 
 CudaEngine::CudaEngine(int device, const Plan& plan)
     : device_(device), precision_(plan.precision), type_(storageType(plan.precision)), batch_(plan.batch),
-      program_(withoutWeightBytes(plan.program)) {
+      program_(withoutWeightBytes(plan.program)), hostIo_(hostIoFromEnv()),
+      contexts_(contextsFromEnv(), [this] { return makeContext(); }) {
   if (plan.backend != "cuda")
     throw Error(ErrorCode::Plan, "plan was built for the " + plan.backend + " backend, not cuda");
   validate(plan.program, type_, precision_);
@@ -96,47 +97,30 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
   }
 
   check(cudaSetDevice(device_), "cudaSetDevice");
-  check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
-  const cublasStatus_t created = cublasLtCreate(&lt_);
-  if (created != CUBLAS_STATUS_SUCCESS) {
-    cudaStreamDestroy(stream_);
-    check(created, "cublasLtCreate");
+  for (const Weights& w : plan.program.weights) {
+    weights_.emplace_back(w.bytes.size());
+    check(cudaMemcpy(weights_.back().get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice),
+          "cudaMemcpy(weights)");
   }
-  // From here members own their memory; a throw destroys them, and ~CudaEngine is not run.
-  try {
-    for (const Weights& w : plan.program.weights) {
-      weights_.emplace_back(w.bytes.size());
-      check(cudaMemcpy(weights_.back().get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice),
-            "cudaMemcpy(weights)");
-    }
-    arena_ = DeviceBuffer(memory_.arenaBytes);
-    workspace_ = DeviceBuffer(kWorkspaceBytes);
-    prepareFp8();
-    const bool convert = type_ != DType::F32;
-    for (int32_t v : program_.inputs) {
-      const size_t bytes = elementsAt(program_.values[v].shape, batch_.max) * sizeof(float);
-      stagedInputs_.emplace_back(bytes);
-      if (convert) edgeInputs_.emplace_back(bytes);
-    }
-    for (int32_t v : program_.outputs) {
-      const size_t bytes = elementsAt(program_.values[v].shape, batch_.max) * sizeof(float);
-      stagedOutputs_.emplace_back(bytes);
-      if (convert) edgeOutputs_.emplace_back(bytes);
-    }
-  } catch (...) {
-    cublasLtDestroy(lt_);
-    cudaStreamDestroy(stream_);
-    throw;
-  }
+  prepareFp8();
+  contextSizes_.arenaBytes = memory_.arenaBytes;
+  contextSizes_.workspaceBytes = kWorkspaceBytes;
+  contextSizes_.edgeBuffers = type_ != DType::F32;
+  contextSizes_.staging = hostIo_ != HostIo::Pageable;
+  for (int32_t v : program_.inputs)
+    contextSizes_.inputBytes.push_back(elementsAt(program_.values[v].shape, batch_.max) * sizeof(float));
+  for (int32_t v : program_.outputs)
+    contextSizes_.outputBytes.push_back(elementsAt(program_.values[v].shape, batch_.max) * sizeof(float));
+  // One context now: a plan that does not fit on the device fails at load, not at its first call.
+  contexts_.acquire();
 }
 
 void CudaEngine::prepareFp8() {
-  size_t fp8Scratch = 0;
   for (const Op& op : program_.ops)
     if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3)
-      fp8Scratch = std::max(fp8Scratch, fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) /
-                                                            op.k, op.k, op.n));
-  if (fp8Scratch > 0) fp8Scratch_ = DeviceBuffer(fp8Scratch);
+      contextSizes_.fp8ScratchBytes =
+          std::max(contextSizes_.fp8ScratchBytes,
+                   fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) / op.k, op.k, op.n));
   // Only for the ops with a batch bucket that runs neither GEMV nor the fp8 product.
   auto needsFp16 = [&](size_t opIndex) {
     const GemmTactics* entry = tactics_.forOp(static_cast<int32_t>(opIndex));
@@ -151,32 +135,37 @@ void CudaEngine::prepareFp8() {
     if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3 &&
         dequantized_[op.weight].bytes() == 0 && needsFp16(i)) {
       dequantized_[op.weight] = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
-      launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, stream_);
+      // Once at load, on the default stream: shared by every context, which all start later.
+      launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, nullptr);
     }
   }
-  check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+  check(cudaStreamSynchronize(nullptr), "cudaStreamSynchronize");
 }
 
-CudaEngine::~CudaEngine() {
-  cudaSetDevice(device_);
-  for (auto& [batch, graph] : graphs_) cudaGraphExecDestroy(graph.exec);
-  cublasLtDestroy(lt_);
-  cudaStreamDestroy(stream_);
+std::unique_ptr<ExecContext> CudaEngine::makeContext() const {
+  try {
+    return std::make_unique<ExecContext>(device_, contextSizes_);
+  } catch (...) {
+    cudaGetLastError();  // an allocation that failed: not sticky, and no later launch check should see it
+    throw;
+  }
 }
 
-void* CudaEngine::pointer(int32_t value) const {
+CudaEngine::~CudaEngine() { cudaSetDevice(device_); }
+
+void* CudaEngine::pointer(const ExecContext& ctx, int32_t value) const {
   const int32_t root = memory_.root[value];
   const int32_t constant = program_.values[root].constant;
   if (constant >= 0) return weights_[constant].get();
-  return static_cast<uint8_t*>(arena_.get()) + memory_.offset[value];
+  return static_cast<uint8_t*>(ctx.arena.get()) + memory_.offset[value];
 }
 
-void* CudaEngine::edgeInput(size_t i) const {
-  return edgeInputs_.empty() ? pointer(program_.inputs[i]) : edgeInputs_[i].get();
+void* CudaEngine::edgeInput(const ExecContext& ctx, size_t i) const {
+  return ctx.edgeInputs.empty() ? pointer(ctx, program_.inputs[i]) : ctx.edgeInputs[i].get();
 }
 
-void* CudaEngine::edgeOutput(size_t i) const {
-  return edgeOutputs_.empty() ? pointer(program_.outputs[i]) : edgeOutputs_[i].get();
+void* CudaEngine::edgeOutput(const ExecContext& ctx, size_t i) const {
+  return ctx.edgeOutputs.empty() ? pointer(ctx, program_.outputs[i]) : ctx.edgeOutputs[i].get();
 }
 
 void CudaEngine::checkBatch(int64_t batch) const {
@@ -185,14 +174,15 @@ void CudaEngine::checkBatch(int64_t batch) const {
                                       std::to_string(batch_.min) + ", " + std::to_string(batch_.max) + "]");
 }
 
-cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const LtMatmul& matmul, const Tactic* tactic) const {
+cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const ExecContext& ctx, const LtMatmul& matmul,
+                                              const Tactic* tactic) const {
   if (tactic != nullptr && (tactic->kind == TacticKind::Lt || tactic->kind == TacticKind::LtDequantized)) {
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, tactic->algo.data(), sizeof algo);
     size_t workspace = 0;
-    if (matmul.supports(lt_, algo, &workspace) && workspace <= workspace_.bytes()) return algo;
+    if (matmul.supports(ctx.lt, algo, &workspace) && workspace <= ctx.workspace.bytes()) return algo;
   }
-  const auto results = matmul.candidates(lt_, 1, workspace_.bytes());
+  const auto results = matmul.candidates(ctx.lt, 1, ctx.workspace.bytes());
   if (results.empty()) throw Error(ErrorCode::Runtime, "cuBLASLt has no algorithm for this matrix product");
   return results[0].algo;
 }
@@ -208,29 +198,30 @@ const Tactic* CudaEngine::gemvTactic(int32_t opIndex, int64_t batch) const {
              : nullptr;
 }
 
-void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX, void* edgeY) {
+void CudaEngine::enqueueGemm(ExecContext& ctx, int32_t opIndex, int64_t batch, Graph& graph, const void* edgeX,
+                             void* edgeY) {
   const Op& op = program_.ops[opIndex];
   const int64_t elements = elementsAt(program_.values[op.inputs[0]].shape, batch);
   if (elements % op.k != 0)
     throw Error(ErrorCode::Plan, "FC input does not flatten to rows of " + std::to_string(op.k));
   const int64_t rows = elements / op.k;
-  const void* x = pointer(op.inputs[0]);
-  void* y = pointer(op.output);
+  const void* x = pointer(ctx, op.inputs[0]);
+  void* y = pointer(ctx, op.output);
   const void* bias = op.bias >= 0 ? weights_[op.bias].get() : nullptr;
   const void* w = weights_[op.weight].get();
-
   const DType wType = program_.weights[op.weight].dtype;
+
   if (const Tactic* gemv = gemvTactic(opIndex, batch)) {
     launchGemv(wType, edgeX ? DType::F32 : type_, edgeY ? DType::F32 : type_, gemv->variant, w, bias, edgeX ? edgeX : x,
-               edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, stream_);
+               edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, ctx.stream);
     return;
   }
   const GemmTactics* entry = tactics_.forOp(opIndex);
   const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
   if (wType == DType::F8E4M3 && tactic != nullptr && tactic->kind == TacticKind::Lt) {
-    auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n, fp8Scratch_.get()));
-    runFp8Gemm(lt_, *matmul, algorithmFor(*matmul, tactic), w, bias, x, y, op.activation, op.alpha, fp8Scratch_.get(),
-               workspace_.get(), workspace_.bytes(), stream_);
+    auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n, ctx.fp8Scratch.get()));
+    runFp8Gemm(ctx.lt, *matmul, algorithmFor(ctx, *matmul, tactic), w, bias, x, y, op.activation, op.alpha,
+               ctx.fp8Scratch.get(), ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream);
     graph.matmuls.push_back(std::move(matmul));
     return;
   }
@@ -240,12 +231,13 @@ void CudaEngine::enqueueGemm(int32_t opIndex, int64_t batch, Graph& graph, const
   }
   auto matmul = std::make_unique<LtMatmul>(
       LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, bias != nullptr, op.activation == Activation::Relu));
-  matmul->run(lt_, algorithmFor(*matmul, tactic), w, x, y, bias, workspace_.get(), workspace_.bytes(), stream_);
-  if (!ltFuses(op.activation)) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, stream_);
+  matmul->run(ctx.lt, algorithmFor(ctx, *matmul, tactic), w, x, y, bias, ctx.workspace.get(), ctx.workspace.bytes(),
+              ctx.stream);
+  if (!ltFuses(op.activation)) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, ctx.stream);
   graph.matmuls.push_back(std::move(matmul));
 }
 
-void CudaEngine::enqueueMatMul(const Op& op, int64_t batch, Graph& graph) {
+void CudaEngine::enqueueMatMul(ExecContext& ctx, const Op& op, int64_t batch, Graph& graph) {
   const Dims a = shapeAt(program_.values[op.inputs[0]].shape, batch);
   const Dims b = shapeAt(program_.values[op.inputs[1]].shape, batch);
   const Dims out = shapeAt(program_.values[op.output].shape, batch);
@@ -285,9 +277,9 @@ void CudaEngine::enqueueMatMul(const Op& op, int64_t batch, Graph& graph) {
   s.transB = op.transposeA;
   s.ldb = op.transposeA ? m : k;
   s.ldd = n;
-  const char* base = static_cast<const char*>(pointer(op.inputs[0]));
-  const char* baseB = static_cast<const char*>(pointer(op.inputs[1]));
-  char* baseOut = static_cast<char*>(pointer(op.output));
+  const char* base = static_cast<const char*>(pointer(ctx, op.inputs[0]));
+  const char* baseB = static_cast<const char*>(pointer(ctx, op.inputs[1]));
+  char* baseOut = static_cast<char*>(pointer(ctx, op.output));
   const size_t elem = dtypeSize(type_);
 
   // One strided-batched call when each operand is either whole-batch or broadcast entirely.
@@ -297,14 +289,14 @@ void CudaEngine::enqueueMatMul(const Op& op, int64_t batch, Graph& graph) {
     s.strideB = countA == 1 ? 0 : m * k;
     s.strideD = m * n;
     auto matmul = std::make_unique<LtMatmul>(s);
-    matmul->run(lt_, algorithmFor(*matmul, nullptr), baseB, base, baseOut, nullptr, workspace_.get(),
-                workspace_.bytes(), stream_);
+    matmul->run(ctx.lt, algorithmFor(ctx, *matmul, nullptr), baseB, base, baseOut, nullptr, ctx.workspace.get(),
+                ctx.workspace.bytes(), ctx.stream);
     graph.matmuls.push_back(std::move(matmul));
     return;
   }
   // Mixed broadcasting: one product per output matrix, each operand indexed through its own dims.
   auto matmul = std::make_unique<LtMatmul>(s);
-  const cublasLtMatmulAlgo_t algo = algorithmFor(*matmul, nullptr);
+  const cublasLtMatmulAlgo_t algo = algorithmFor(ctx, *matmul, nullptr);
   for (int64_t o = 0; o < count; ++o) {
     int64_t rest = o, ia = 0, ib = 0, strideA = 1, strideB = 1;
     for (size_t d = lead; d-- > 0;) {
@@ -315,13 +307,13 @@ void CudaEngine::enqueueMatMul(const Op& op, int64_t batch, Graph& graph) {
       strideA *= la[d];
       strideB *= lb[d];
     }
-    matmul->run(lt_, algo, baseB + ib * n * k * elem, base + ia * m * k * elem, baseOut + o * m * n * elem, nullptr,
-                workspace_.get(), workspace_.bytes(), stream_);
+    matmul->run(ctx.lt, algo, baseB + ib * n * k * elem, base + ia * m * k * elem, baseOut + o * m * n * elem, nullptr,
+                ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream);
   }
   graph.matmuls.push_back(std::move(matmul));
 }
 
-void CudaEngine::enqueueBinary(const Op& op, int64_t batch) {
+void CudaEngine::enqueueBinary(ExecContext& ctx, const Op& op, int64_t batch) {
   const Dims a = shapeAt(program_.values[op.inputs[0]].shape, batch);
   const Dims b = shapeAt(program_.values[op.inputs[1]].shape, batch);
   const Dims out = shapeAt(program_.values[op.output].shape, batch);
@@ -346,135 +338,132 @@ void CudaEngine::enqueueBinary(const Op& op, int64_t batch) {
     strideA *= da;
     strideB *= db;
   }
-  launchBinary(type_, op.binary, pointer(op.inputs[0]), pointer(op.inputs[1]), pointer(op.output), shape, stream_);
+  launchBinary(type_, op.binary, pointer(ctx, op.inputs[0]), pointer(ctx, op.inputs[1]), pointer(ctx, op.output), shape,
+               ctx.stream);
 }
 
-void CudaEngine::enqueue(int64_t batch, Graph& graph) {
+void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
   // In 16-bit builds a GEMV reading a network input (its only reader) takes it as fp32, and one
   // writing a network output (nothing else reads it) writes fp32: no conversion kernels, which
   // at small batches cost more than the bytes they move.
   std::vector<const void*> edgeX(program_.ops.size(), nullptr);
   std::vector<void*> edgeY(program_.ops.size(), nullptr);
-  std::vector<bool> inputConverted(edgeInputs_.size(), true), outputConverted(edgeOutputs_.size(), true);
+  std::vector<bool> inputConverted(ctx.edgeInputs.size(), true), outputConverted(ctx.edgeOutputs.size(), true);
   auto listed = [](const std::vector<int32_t>& list, int32_t v) { return std::count(list.begin(), list.end(), v); };
-  for (size_t i = 0; i < edgeInputs_.size(); ++i) {
+  for (size_t i = 0; i < ctx.edgeInputs.size(); ++i) {
     const int32_t v = program_.inputs[i], op = reader_[v];
     if (readers_[v] != 1 || listed(program_.outputs, v) > 0 || listed(program_.inputs, v) != 1) continue;
     const Tactic* gemv = gemvTactic(op, batch);
     if (gemv == nullptr || !gemvStagesX(gemv->variant)) continue;
-    edgeX[op] = edgeInputs_[i].get();
+    edgeX[op] = ctx.edgeInputs[i].get();
     inputConverted[i] = false;
   }
-  for (size_t i = 0; i < edgeOutputs_.size(); ++i) {
+  for (size_t i = 0; i < ctx.edgeOutputs.size(); ++i) {
     const int32_t v = program_.outputs[i], op = writer_[v];
     if (op < 0 || readers_[v] != 0 || memory_.root[v] != v || listed(program_.outputs, v) != 1 ||
         listed(program_.inputs, v) > 0 || gemvTactic(op, batch) == nullptr)
       continue;
-    edgeY[op] = edgeOutputs_[i].get();
+    edgeY[op] = ctx.edgeOutputs[i].get();
     outputConverted[i] = false;
   }
 
-  for (size_t i = 0; i < edgeInputs_.size(); ++i) {
+  for (size_t i = 0; i < ctx.edgeInputs.size(); ++i) {
     const int32_t v = program_.inputs[i];
     if (inputConverted[i])
-      launchConvert(DType::F32, type_, edgeInputs_[i].get(), pointer(v), elementsAt(program_.values[v].shape, batch),
-                    stream_);
+      launchConvert(DType::F32, type_, ctx.edgeInputs[i].get(), pointer(ctx, v),
+                    elementsAt(program_.values[v].shape, batch), ctx.stream);
   }
   for (size_t i = 0; i < program_.ops.size(); ++i) {
     const Op& op = program_.ops[i];
     switch (op.kind) {
-      case Op::Kind::Gemm: enqueueGemm(static_cast<int32_t>(i), batch, graph, edgeX[i], edgeY[i]); break;
-      case Op::Kind::MatMul: enqueueMatMul(op, batch, graph); break;
-      case Op::Kind::Binary: enqueueBinary(op, batch); break;
+      case Op::Kind::Gemm: enqueueGemm(ctx, static_cast<int32_t>(i), batch, graph, edgeX[i], edgeY[i]); break;
+      case Op::Kind::MatMul: enqueueMatMul(ctx, op, batch, graph); break;
+      case Op::Kind::Binary: enqueueBinary(ctx, op, batch); break;
       case Op::Kind::Unary:
-        launchActivation(type_, pointer(op.inputs[0]), pointer(op.output),
-                         elementsAt(program_.values[op.output].shape, batch), op.activation, op.alpha, stream_);
+        launchActivation(type_, pointer(ctx, op.inputs[0]), pointer(ctx, op.output),
+                         elementsAt(program_.values[op.output].shape, batch), op.activation, op.alpha, ctx.stream);
         break;
       case Op::Kind::Alias: break;  // same storage (memory plan)
       default: throw Error(ErrorCode::Plan, "plan has an op kind this backend does not know");
     }
   }
-  for (size_t i = 0; i < edgeOutputs_.size(); ++i) {
+  for (size_t i = 0; i < ctx.edgeOutputs.size(); ++i) {
     const int32_t v = program_.outputs[i];
     if (outputConverted[i])
-      launchConvert(type_, DType::F32, pointer(v), edgeOutputs_[i].get(), elementsAt(program_.values[v].shape, batch),
-                    stream_);
+      launchConvert(type_, DType::F32, pointer(ctx, v), ctx.edgeOutputs[i].get(),
+                    elementsAt(program_.values[v].shape, batch), ctx.stream);
   }
 }
 
-CudaEngine::Graph& CudaEngine::graphFor(int64_t batch) {
-  auto found = graphs_.find(batch);
-  if (found != graphs_.end()) {
-    found->second.lastUse = ++uses_;
+CudaEngine::Graph& CudaEngine::graphFor(ExecContext& ctx, int64_t batch) {
+  auto found = ctx.graphs.find(batch);
+  if (found != ctx.graphs.end()) {
+    found->second.lastUse = ++ctx.uses;
     return found->second;
   }
-  if (graphs_.size() >= kMaxGraphs) {
-    auto oldest = std::min_element(graphs_.begin(), graphs_.end(),
+  if (ctx.graphs.size() >= kMaxGraphs) {
+    auto oldest = std::min_element(ctx.graphs.begin(), ctx.graphs.end(),
                                    [](const auto& x, const auto& y) { return x.second.lastUse < y.second.lastUse; });
     cudaGraphExecDestroy(oldest->second.exec);
-    graphs_.erase(oldest);
+    ctx.graphs.erase(oldest);
   }
   // One eager pass first: lazy module loading and cuBLASLt's first-call setup stay out of the capture.
   Graph graph;
-  enqueue(batch, graph);
+  enqueue(ctx, batch, graph);
   cudaGraph_t captured = nullptr;
-  check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+  check(cudaStreamBeginCapture(ctx.stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
   try {
-    enqueue(batch, graph);
+    enqueue(ctx, batch, graph);
   } catch (...) {
-    cudaStreamEndCapture(stream_, &captured);
+    cudaStreamEndCapture(ctx.stream, &captured);
     if (captured) cudaGraphDestroy(captured);
     cudaGetLastError();
     throw;
   }
-  check(cudaStreamEndCapture(stream_, &captured), "cudaStreamEndCapture");
+  check(cudaStreamEndCapture(ctx.stream, &captured), "cudaStreamEndCapture");
   const cudaError_t instantiated = cudaGraphInstantiate(&graph.exec, captured, 0);
   cudaGraphDestroy(captured);
   check(instantiated, "cudaGraphInstantiate");
-  graph.lastUse = ++uses_;
-  return graphs_.emplace(batch, std::move(graph)).first->second;
+  graph.lastUse = ++ctx.uses;
+  return ctx.graphs.emplace(batch, std::move(graph)).first->second;
 }
 
 void CudaEngine::run(int64_t batch, const std::vector<const float*>& inputs, const std::vector<float*>& outputs) {
-  std::lock_guard<std::mutex> lock(mutex_);
   checkBatch(batch);
   if (inputs.size() != program_.inputs.size() || outputs.size() != program_.outputs.size())
     throw Error(ErrorCode::Input, "wrong number of input or output buffers");
   check(cudaSetDevice(device_), "cudaSetDevice");
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const size_t bytes = elementsAt(program_.values[program_.inputs[i]].shape, batch) * sizeof(float);
-    std::memcpy(stagedInputs_[i].get(), inputs[i], bytes);
-    check(cudaMemcpyAsync(edgeInput(i), stagedInputs_[i].get(), bytes, cudaMemcpyHostToDevice, stream_),
-          "cudaMemcpyAsync(input)");
-  }
-  check(cudaGraphLaunch(graphFor(batch).exec, stream_), "cudaGraphLaunch");
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    const size_t bytes = elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float);
-    check(cudaMemcpyAsync(stagedOutputs_[i].get(), edgeOutput(i), bytes, cudaMemcpyDeviceToHost, stream_),
-          "cudaMemcpyAsync(output)");
-  }
-  check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    const size_t bytes = elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float);
-    std::memcpy(outputs[i], stagedOutputs_[i].get(), bytes);
-  }
+  const ContextPool::Lease ctx = contexts_.acquire();
+  HostTransfer io(hostIo_, *ctx);
+  const auto staging = [](const std::vector<PinnedBuffer>& buffers, size_t i) {
+    return buffers.empty() ? nullptr : &buffers[i];
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    io.toDevice(edgeInput(*ctx, i), inputs[i], elementsAt(program_.values[program_.inputs[i]].shape, batch) * sizeof(float),
+                staging(ctx->stagedInputs, i));
+  check(cudaGraphLaunch(graphFor(*ctx, batch).exec, ctx->stream), "cudaGraphLaunch");
+  for (size_t i = 0; i < outputs.size(); ++i)
+    io.toHost(outputs[i], edgeOutput(*ctx, i), elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float),
+              staging(ctx->stagedOutputs, i));
+  io.finish();
 }
 
 std::vector<float> CudaEngine::timeReplays(int64_t batch, int reps) {
-  std::lock_guard<std::mutex> lock(mutex_);
   checkBatch(batch);
   check(cudaSetDevice(device_), "cudaSetDevice");
-  const cudaGraphExec_t exec = graphFor(batch).exec;
-  for (int i = 0; i < kWarmupReplays; ++i) check(cudaGraphLaunch(exec, stream_), "cudaGraphLaunch");
+  const ContextPool::Lease ctx = contexts_.acquire();
+  const cudaStream_t stream = ctx->stream;
+  const cudaGraphExec_t exec = graphFor(*ctx, batch).exec;
+  for (int i = 0; i < kWarmupReplays; ++i) check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
   cudaEvent_t start = nullptr, stop = nullptr;
   check(cudaEventCreate(&start), "cudaEventCreate");
   check(cudaEventCreate(&stop), "cudaEventCreate");
   std::vector<float> ms;
   try {
     for (int i = 0; i < reps; ++i) {
-      check(cudaEventRecord(start, stream_), "cudaEventRecord");
-      check(cudaGraphLaunch(exec, stream_), "cudaGraphLaunch");
-      check(cudaEventRecord(stop, stream_), "cudaEventRecord");
+      check(cudaEventRecord(start, stream), "cudaEventRecord");
+      check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
+      check(cudaEventRecord(stop, stream), "cudaEventRecord");
       check(cudaEventSynchronize(stop), "cudaEventSynchronize");
       float t = 0;
       check(cudaEventElapsedTime(&t, start, stop), "cudaEventElapsedTime");

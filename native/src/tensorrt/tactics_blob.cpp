@@ -85,4 +85,11 @@ TacticsBlob unpackTactics(const std::vector<uint8_t>& bytes) {
   return blob;
 }
 
+std::vector<uint8_t> engineOf(const Plan& plan) {
+  if (plan.backend != "tensorrt") {
+    throw Error(ErrorCode::Plan, "the plan was built by the " + plan.backend + " backend: only tensorrt plans hold a TensorRT engine");
+  }
+  return unpackTactics(plan.tactics).engine;
+}
+
 }  // namespace trtfarm::tensorrt

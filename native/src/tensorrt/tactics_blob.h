@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "../core/plan.h"
+
 namespace trtfarm::tensorrt {
 
 struct TacticsBlob {
@@ -16,5 +18,8 @@ struct TacticsBlob {
 std::vector<uint8_t> packTactics(const TacticsBlob& blob);
 // Bounds-checked: throws Error{ErrorCode::Plan} naming what is wrong.
 TacticsBlob unpackTactics(const std::vector<uint8_t>& bytes);
+// The bare TensorRT engine of a tensorrt plan (what Triton's tensorrt_plan platform loads).
+// Throws Error{ErrorCode::Plan} for a plan of another backend.
+std::vector<uint8_t> engineOf(const Plan& plan);
 
 }  // namespace trtfarm::tensorrt

@@ -2,9 +2,11 @@
 
 #include <NvInfer.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "build_progress.h"
+#include "compat_key.h"
 #include "cuda_check.h"
 #include "error_logger.h"
 #include "network_translator.h"
@@ -12,13 +14,36 @@
 #include "trt_dims.h"
 #include "trt_engine.h"
 
+// The oldest release with every API used here: kSAME_COMPUTE_CAPABILITY came in 10.9.
+static_assert(NV_TENSORRT_MAJOR > 10 || (NV_TENSORRT_MAJOR == 10 && NV_TENSORRT_MINOR >= 9),
+              "the tensorrt backend needs TensorRT 10.9 or later");
+
 namespace trtfarm::tensorrt {
 namespace {
 
-// getInferLibVersion() of the library actually loaded, which may differ from the headers.
+// Strongly typed is the only kind of network: TensorRT 11 has no other (its flag is deprecated
+// and ignored), 10.x must be asked for it.
+uint32_t networkFlags() {
+#if NV_TENSORRT_MAJOR < 11
+  return 1U << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED);
+#else
+  return 0;
+#endif
+}
+
+nvinfer1::HardwareCompatibilityLevel hardwareLevelOf(HardwareCompatibility level) {
+  switch (level) {
+    case HardwareCompatibility::AmperePlus: return nvinfer1::HardwareCompatibilityLevel::kAMPERE_PLUS;
+    case HardwareCompatibility::SameComputeCapability: return nvinfer1::HardwareCompatibilityLevel::kSAME_COMPUTE_CAPABILITY;
+    case HardwareCompatibility::None: break;
+  }
+  return nvinfer1::HardwareCompatibilityLevel::kNONE;
+}
+
+// The library actually loaded, which may differ from the headers.
 std::string tensorrtVersion() {
-  const int32_t v = ::getInferLibVersion();  // major * 10000 + minor * 100 + patch
-  return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+  return std::to_string(::getInferLibMajorVersion()) + "." + std::to_string(::getInferLibMinorVersion()) + "." +
+         std::to_string(::getInferLibPatchVersion());
 }
 
 std::string cudaVersion() {
@@ -57,11 +82,14 @@ class TensorRTBackend : public Backend {
 
   std::string version() const override { return "tensorrt " + tensorrtVersion() + ", cuda " + cudaVersion(); }
 
-  // TensorRT engines run only on the SM they were built for and with the exact library.
-  std::string compatKey() const override {
-    std::string sm = device_.computeCapability;
-    sm.erase(sm.find('.'), 1);
-    return "tensorrt:sm_" + sm + ":trt" + tensorrtVersion() + ":cuda" + cudaVersion();
+  // By default TensorRT engines run only on the SM they were built for and with the exact library.
+  std::string compatKey() const override { return compatKeyFor(parts(), TensorrtOptions{}); }
+
+  std::string planCompatKey(const BuildConfig& config) const override { return compatKeyFor(parts(), config.tensorrt); }
+
+  bool runs(const std::string& planCompatKey) const override {
+    const std::vector<std::string> keys = compatKeysOf(parts());
+    return std::find(keys.begin(), keys.end(), planCompatKey) != keys.end();
   }
 
   DeviceInfo device() const override { return device_; }
@@ -72,17 +100,20 @@ class TensorRTBackend : public Backend {
     ErrorLogger& logger = ErrorLogger::instance();
     logger.clear();
     auto builder = made(nvinfer1::createInferBuilder(logger), "a builder");
-    const auto flags = 1U << static_cast<uint32_t>(nvinfer1::NetworkDefinitionCreationFlag::kSTRONGLY_TYPED);
-    auto network = made(builder->createNetworkV2(flags), "a network");
+    auto network = made(builder->createNetworkV2(networkFlags()), "a network");
     NetworkTranslator(program, config.precision, *network).translate();
 
     auto buildConfig = made(builder->createBuilderConfig(), "a builder config");
-    // TensorRT enables TF32 by default; fp32 plans must not use it.
+    // The precision is the network's: its constants' and casts' types (NetworkTranslator). TF32 is
+    // the one flag left, being a math mode of fp32 tensors: TensorRT enables it by default, and
+    // fp32 plans must not use it.
     if (config.precision == Precision::TF32) {
       buildConfig->setFlag(nvinfer1::BuilderFlag::kTF32);
     } else {
       buildConfig->clearFlag(nvinfer1::BuilderFlag::kTF32);
     }
+    if (config.tensorrt.versionCompatible) buildConfig->setFlag(nvinfer1::BuilderFlag::kVERSION_COMPATIBLE);
+    buildConfig->setHardwareCompatibilityLevel(hardwareLevelOf(config.tensorrt.hardware));
     addProfile(*builder, *buildConfig, program, batch);
     auto cache = timingCache(*buildConfig, config.reuseTactics);
     BuildProgress monitor(progress, config.cancel);
@@ -106,6 +137,8 @@ class TensorRTBackend : public Backend {
   std::unique_ptr<Engine> load(const Plan& plan) override { return std::make_unique<TrtEngine>(device_.index, plan); }
 
  private:
+  CompatKeyParts parts() const { return CompatKeyParts{device_.computeCapability, tensorrtVersion(), cudaVersion()}; }
+
   // One profile: every dynamic input follows the program's single batch symbol.
   static void addProfile(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& buildConfig, const Program& program,
                          const BatchRange& batch) {
@@ -160,7 +193,7 @@ BackendStatus status() {
     status.version = "tensorrt " + tensorrtVersion() + " (headers " + std::to_string(NV_TENSORRT_MAJOR) + "." +
                      std::to_string(NV_TENSORRT_MINOR) + "." + std::to_string(NV_TENSORRT_PATCH) + "), cuda " +
                      cudaVersion();
-    if (::getInferLibVersion() / 10000 != NV_TENSORRT_MAJOR) {
+    if (::getInferLibMajorVersion() != NV_TENSORRT_MAJOR) {
       status.reason = "TensorRT library " + tensorrtVersion() + " does not match the headers it was built with";
       return status;
     }

@@ -1,5 +1,6 @@
 #include "trt_engine.h"
 
+#include "compat_key.h"
 #include "error_logger.h"
 #include "tactics_blob.h"
 #include "trt_dims.h"
@@ -20,6 +21,9 @@ TrtEngine::TrtEngine(int device, const Plan& plan) : device_(makeCurrent(device)
   logger.clear();
   runtime_.reset(nvinfer1::createInferRuntime(logger));
   if (!runtime_) logger.fail(ErrorCode::Backend, "tensorrt: cannot create a runtime");
+  // A version-compatible engine carries the lean runtime that runs it: host code TensorRT
+  // refuses to deserialize unless allowed. Our plans come from our own builders.
+  if (isVersionCompatibleKey(plan.compatKey)) runtime_->setEngineHostCodeAllowed(true);
   engine_.reset(runtime_->deserializeCudaEngine(tactics.engine.data(), tactics.engine.size()));
   if (!engine_) logger.fail(ErrorCode::Plan, "tensorrt: cannot deserialize the plan's engine");
   context_.reset(engine_->createExecutionContext());
