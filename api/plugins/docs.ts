@@ -13,7 +13,7 @@ import { buildRequestSchema } from '../../shared/network/build-request.js';
 import { buildAcceptedSchema, buildStatusSchema } from '../schemas/builds.js';
 import { errorSchema } from '../schemas/common.js';
 import { inferRequestSchema, inferStatusSchema } from '../schemas/infer.js';
-import { planMetaSchema } from '../schemas/plan-meta.js';
+import { planMetaSchema } from '../../shared/store/plan-meta.js';
 import { v2InferRequestSchema, v2InferResponseSchema, v2ModelMetadataSchema } from '../schemas/v2.js';
 import { isOpenPath } from './auth.js';
 import { DASHBOARD_PATH } from './dashboard.js';
