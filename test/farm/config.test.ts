@@ -43,7 +43,7 @@ describe('configuration', () => {
   ] as const) {
     for (const value of bad)
       it(`refuses ${name}=${JSON.stringify(value)}, naming it`, () => {
-        assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^Error: invalid configuration: ${name}: `));
+        assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^ConfigError: invalid configuration: ${name}: `));
       });
     for (const value of good)
       it(`accepts ${name}=${value}`, () => {
