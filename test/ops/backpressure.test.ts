@@ -6,8 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { seedFullyConnected, seedInput, seedMatrixMultiply } from '../farm/seed.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
 import { TestFarm } from '../farm/test-farm.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { runCli } from './cli-runner.js';
 
 describe('backpressure', () => {
   let redis: TestRedis;
@@ -77,6 +82,32 @@ describe('backpressure', () => {
       }
     } finally {
       await farm.stop();
+    }
+  });
+
+  it('the CLI waits out a 503 with Retry-After and then gets its answer', { timeout: 60_000 }, async () => {
+    const farm = await TestFarm.start(redis, { TRTFARM_MAX_PENDING_SYNC: '1' });
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-bp-'));
+    try {
+      await farm.startWorker();
+      await farm.app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(farm.app.server.address() as { port: number }).port}`;
+      const plan = (await farm.build(seedFullyConnected)).plan.id;
+      const inferQueue = await farm.cpuQueue('infer');
+      await inferQueue.pause();
+      const holding = farm.post('/v1/infer?wait=20000', { plan, inputs: { x: seedInput } });
+      while ((await inferQueue.getJobCounts('waiting')).waiting < 1) await sleep(20);
+      await writeFile(path.join(dir, 'x.json'), JSON.stringify(seedInput));
+      const cli = runCli(['infer', plan, '--input', `x=${path.join(dir, 'x.json')}`], { TRTFARM_URL: url });
+      await sleep(2_500); // refused at least once meanwhile: the one synchronous slot is taken
+      await inferQueue.resume();
+      const answer = await cli;
+      assert.equal(answer.code, 0, answer.stderr);
+      assert.deepEqual(JSON.parse(answer.stdout).fc.data, [1770, -1770]);
+      assert.equal((await holding).json().status, 'completed');
+    } finally {
+      await farm.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
