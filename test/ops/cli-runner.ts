@@ -12,8 +12,13 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCommand(process.execPath, ['bin/trtfarm.js', ...args], env);
+}
+
+// Any command from the checkout, with the CLI's settings only from `env`.
+export function runCommand(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const { TRTFARM_URL: _url, TRTFARM_API_KEY: _key, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['bin/trtfarm.js', ...args], { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -3,6 +3,7 @@
 // contract: 0 success, 1 a failed job or an error answered by the farm, 2 a usage error.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import type { NetworkSpec } from '../../shared/network/spec.js';
 import { TestFarm } from '../farm/test-farm.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { referenceOutputs, scaledError } from '../../shared/network/reference.js';
-import { npyFloat32, runCli } from './cli-runner.js';
+import { npyFloat32, runCli, runCommand } from './cli-runner.js';
 
 const random = (count: number) => Array.from({ length: count }, () => Math.fround(Math.random() * 2 - 1));
 
@@ -95,6 +96,15 @@ describe('the trtfarm CLI against a started farm', () => {
     const id = queued.stdout.trim();
     assert.match(id, /^[0-9a-f]{64}$/);
     assert.equal((await farm.waitForBuild(id)).status, 'completed');
+  });
+
+  it('draws a progress bar on a terminal (under script(1), a pseudo-terminal)', { skip: !existsSync('/usr/bin/script') && 'no script(1)' }, async () => {
+    await writeFile(file('tty.json'), JSON.stringify(randomNetwork()));
+    const command = `${process.execPath} bin/trtfarm.js build ${file('tty.json')} --profile x=1:3:6 --wait`;
+    const ran = await runCommand('script', ['-qec', command, '/dev/null'], env);
+    assert.equal(ran.code, 0, ran.stdout);
+    assert.match(ran.stdout, /build [0-9a-f]{12} \[[=\-\u2588\u2591]{10,}\] 100% completed/);
+    assert.match(ran.stdout, /^[0-9a-f]{64}\r?$/m, 'then the plan id');
   });
 
   it('lists the live workers', async () => {
