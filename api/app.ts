@@ -45,6 +45,14 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: config.bodyLimitBytes,
+    // Slow clients are cut off (408, then the connection closed): a request must arrive whole
+    // within requestTimeout, its headers within headersTimeout, both checked every second. A
+    // connection idle for longer than the longest inference wait (plus the headers' time) is
+    // closed; an idle keep-alive one after keepAliveTimeout.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.maxWaitMs + config.headersTimeoutMs,
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

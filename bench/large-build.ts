@@ -202,7 +202,7 @@ try {
   const steps: [string, number, string][] = [];
   const json = timed(steps, 'JSON.parse of the body', () => JSON.parse(body));
   const checked = timed(steps, 'zod schema (buildRequestSchema)', () => buildRequestSchema.parse(json));
-  const normalized = timed(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
+  const normalized = await timedAsync(steps, 'normalize: base64 decode + finite check', () => normalizeBuildRequest(checked));
   const target = { backend: 'cpu' as const, compatKey: status.plan.compatKey as string };
   const identity = timed(steps, 'content hash (sha256 of the network, once)', () => new NetworkIdentity(normalized.network));
   const id = buildIdOf(identity.requestId(normalized.options), target.compatKey);

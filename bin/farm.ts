@@ -1,7 +1,7 @@
 // `npm start`: the whole farm on one machine — a private redis-server when REDIS_URL is unset,
 // one worker per visible GPU (one cpu worker when there is none), and the API. Prints one line
 // with the API URL when everything is ready; Ctrl-C / SIGTERM stops the workers (gracefully),
-// then the API, then Redis.
+// then the API, then Redis. A worker that dies is restarted; the API's or Redis's death stops all.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { loadConfigOrExit } from '../shared/config.js';
 import { addonPath } from '../shared/engine/addon-path.js';
 import { ensureCommands, HostPackageError } from './host-packages.js';
 import { LocalRedis } from './local-redis.js';
-import { SupervisedProcess } from './supervised-process.js';
+import { SupervisedProcess, type RestartPolicy } from './supervised-process.js';
 
 const config = loadConfigOrExit();
 
@@ -81,9 +81,19 @@ const gpus = [
 const devices = gpus.length > 0 ? gpus.map(String) : ['cpu'];
 
 if (!stopping) {
-  workers = devices.map(
-    (device) => new SupervisedProcess(`worker ${device}`, ['worker/main.ts', '--device', device], env, path.join(logDir, `worker-${device}.log`)),
-  );
+  // A worker that dies (a GPU fault, an out-of-memory kill) is started again while the API goes
+  // on answering; its jobs are taken over as stalled. The API and Redis are not restarted: the
+  // API's death (or Redis's, below) stops the farm.
+  const restart = (name: string): RestartPolicy => ({
+    firstDelayMs: 1_000,
+    maxDelayMs: 30_000,
+    healthyAfterMs: 60_000,
+    onRestart: (exit, delayMs) => process.stderr.write(`trtfarm: ${name} died (${exit}); restarting it in ${delayMs / 1000} s\n`),
+  });
+  workers = devices.map((device) => {
+    const name = `worker ${device}`;
+    return new SupervisedProcess(name, ['worker/main.ts', '--device', device], env, path.join(logDir, `worker-${device}.log`), restart(name));
+  });
   api = new SupervisedProcess('api', ['api/server.ts'], env, path.join(logDir, 'api.log'));
   const started = api;
   try {

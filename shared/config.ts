@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-import { MAX_TOTAL_WEIGHT_BYTES, base64Length } from './network/limits.js';
+import { DEFAULT_BUILD_TIMEOUT_MS, MAX_TOTAL_WEIGHT_BYTES, base64Length } from './network/limits.js';
 
 const MiB = 1024 * 1024;
 
@@ -25,6 +25,10 @@ const EnvSchema = z.object({
   TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(base64Length(MAX_TOTAL_WEIGHT_BYTES) + 4 * MiB),
   // The longest a request may hold its connection waiting for an inference (v1 ?wait= and v2).
   TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
+  // Slow clients: the time a whole request (headers and body) may take to arrive, and its
+  // headers alone. 60 s carries the largest body at about 7.5 MB/s.
+  TRTFARM_REQUEST_TIMEOUT_MS: positiveInt.default(60_000),
+  TRTFARM_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
   // Workers: memory kept for loaded engines, inference jobs run at once, liveness.
   TRTFARM_ENGINE_CACHE_BYTES: positiveInt.default(2048 * MiB),
   TRTFARM_INFER_CONCURRENCY: positiveInt.default(16),
@@ -45,6 +49,8 @@ const EnvSchema = z.object({
   // dies mid-job has its job taken over after about lockDuration.
   TRTFARM_LOCK_MS: positiveInt.default(30_000),
   TRTFARM_STALLED_CHECK_MS: positiveInt.default(15_000),
+  // Workers: a build still running after this long is cancelled and fails (the network's fault).
+  TRTFARM_BUILD_TIMEOUT_MS: positiveInt.default(DEFAULT_BUILD_TIMEOUT_MS),
   // Test-only: every build sleeps this long before it starts, so that tests can kill a
   // worker in the middle of one. Never set in production.
   TRTFARM_TEST_BUILD_DELAY_MS: z.coerce.number().int().min(0).default(0),
@@ -71,6 +77,8 @@ export type FarmConfig = {
   queuePrefix: string;
   bodyLimitBytes: number;
   maxWaitMs: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
   engineCacheBytes: number;
   inferConcurrency: number;
   heartbeatMs: number;
@@ -78,6 +86,7 @@ export type FarmConfig = {
   batchDelayUs: number;
   lockMs: number;
   stalledCheckMs: number;
+  buildTimeoutMs: number;
   testBuildDelayMs: number;
   testInferDelayMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -111,6 +120,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     queuePrefix: e.TRTFARM_QUEUE_PREFIX,
     bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,
     maxWaitMs: e.TRTFARM_MAX_WAIT_MS,
+    requestTimeoutMs: e.TRTFARM_REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: Math.min(e.TRTFARM_HEADERS_TIMEOUT_MS, e.TRTFARM_REQUEST_TIMEOUT_MS),
     engineCacheBytes: e.TRTFARM_ENGINE_CACHE_BYTES,
     inferConcurrency: e.TRTFARM_INFER_CONCURRENCY,
     heartbeatMs: e.TRTFARM_HEARTBEAT_MS,
@@ -118,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     batchDelayUs: e.TRTFARM_BATCH_DELAY_US,
     lockMs: e.TRTFARM_LOCK_MS,
     stalledCheckMs: e.TRTFARM_STALLED_CHECK_MS,
+    buildTimeoutMs: e.TRTFARM_BUILD_TIMEOUT_MS,
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
     testInferDelayMs: e.TRTFARM_TEST_INFER_DELAY_MS,
     logLevel: e.LOG_LEVEL,

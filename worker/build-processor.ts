@@ -9,6 +9,7 @@ import type { TimingCache } from '../shared/queue/timing-cache.js';
 import type { PlanCatalog } from '../shared/store/plan-catalog.js';
 import type { PlanStore } from '../shared/store/plan-store.js';
 import type { DeviceBinding } from './device.js';
+import { buildWithinDeadline } from './build-deadline.js';
 import { classifyFailure } from './job-errors.js';
 import { measurePlan } from './plan-report.js';
 
@@ -21,6 +22,7 @@ export interface BuildContext {
   timingCache: TimingCache;
   binding: DeviceBinding;
   testDelayMs: number;
+  buildTimeoutMs: number;
 }
 
 // Of a build's progress, what the build itself takes when a report follows.
@@ -41,7 +43,7 @@ export function buildProcessor(context: BuildContext) {
 }
 
 async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResult>, signal?: AbortSignal): Promise<BuildJobResult> {
-  const { engine, store, catalog, index, inputs, timingCache, binding, testDelayMs } = context;
+  const { engine, store, catalog, index, inputs, timingCache, binding, testDelayMs, buildTimeoutMs } = context;
   const { backend, compatKey } = job.data;
   if (testDelayMs > 0) await sleep(testDelayMs, undefined, { signal });
   const input = await inputs.get(job.id!);
@@ -53,11 +55,12 @@ async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResul
   const cached = backend === 'cuda' ? await timingCache.read(compatKey) : [];
   const share = reportWanted === false ? 1 : BUILD_SHARE;
   let reported = -1;
-  // The signal stops the build at its next step (a pass, a folded row, an autotuning candidate).
-  const result = await engine.build(
-    network,
-    { ...buildOptions, backend, device, ...(cached.length > 0 ? { timingCache: cached } : {}) },
-    (fraction) => {
+  // The signal, or the build time limit, stops the build at its next step (a pass, a folded
+  // row, an autotuning candidate).
+  const result = await buildWithinDeadline(engine, network, { ...buildOptions, backend, device, ...(cached.length > 0 ? { timingCache: cached } : {}) }, {
+    timeoutMs: buildTimeoutMs,
+    signal,
+    onProgress: (fraction) => {
       // One Redis write per whole percent, not per callback.
       const percent = Math.floor(fraction * share * 100);
       if (percent > reported) {
@@ -65,8 +68,7 @@ async function build(context: BuildContext, job: Job<BuildJobData, BuildJobResul
         job.updateProgress(percent).catch(() => {});
       }
     },
-    { signal },
-  );
+  });
   if (result.timingCache) await timingCache.write(compatKey, result.timingCache.entries);
 
   const own: BuildOwnFields = { buildMs: result.buildMs, createdAt: new Date().toISOString() };

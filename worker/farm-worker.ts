@@ -56,7 +56,7 @@ export class FarmWorker {
     const inputs = new BuildInputStore(redis, config.queuePrefix);
     const catalog = new PlanCatalog(redis, config.queuePrefix);
     const timingCache = new TimingCache(redis, config.queuePrefix);
-    const build = buildProcessor({ engine, store, catalog, index, inputs, timingCache, binding, testDelayMs: config.testBuildDelayMs });
+    const build = buildProcessor({ engine, store, catalog, index, inputs, timingCache, binding, testDelayMs: config.testBuildDelayMs, buildTimeoutMs: config.buildTimeoutMs });
     const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching, testDelayMs: config.testInferDelayMs });
     const workers: Worker[] = [];
     const queues: string[] = [];

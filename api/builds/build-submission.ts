@@ -4,6 +4,7 @@
 // its build-index record and its input before its job (so a worker never takes a job without one).
 import type { EngineAddon } from '../../shared/engine/types.js';
 import { buildId, NetworkIdentity, type BuildRequestOptions, type NamedBuildRequest } from '../../shared/network/build-request.js';
+import { validateWithinLimits } from '../../shared/network/limits.js';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { buildJobOptions, type BuildJobData } from '../../shared/queue/jobs.js';
 import { queueName } from '../../shared/queue/names.js';
@@ -36,11 +37,11 @@ export class BuildSubmission {
   }
 
   // Routes one variant of a network to a class of live workers and checks it there (shape
-  // inference, profile against shapes; synchronous and cheap): a network that cannot build is
+  // inference, profile against shapes, the built plan's limits; synchronous and cheap): a network that cannot build is
   // refused here rather than failing in a worker. Throws 4xx/503 errors.
   prepare(identity: NetworkIdentity, network: NetworkSpec, options: BuildRequestOptions, workers: WorkerRecord[]): PreparedBuild {
     const target = routeBuild(workers, options.backend, options.precision);
-    this.engine.validate(network, { precision: options.precision, profile: options.profile, backend: target.backend });
+    validateWithinLimits(this.engine, network, { precision: options.precision, profile: options.profile, backend: target.backend });
     return { id: buildId(identity.requestId(options), target.compatKey), options, target, queue: queueName('build', target.compatKey) };
   }
 

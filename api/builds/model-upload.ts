@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 import { MAX_ONNX_BYTES } from '../../shared/network/limits.js';
-import { onnxToNetwork } from '../../shared/onnx/import.js';
+import { onnxToNetworkOffThread } from '../../shared/onnx/import-off-thread.js';
 import { networkFromJson, networkSchema } from '../../shared/network/schema.js';
 import type { NetworkSpec } from '../../shared/network/spec.js';
 import { parseOrThrow, ValidationError } from '../../shared/network/validation-error.js';
@@ -43,11 +43,11 @@ export async function readUpload<S extends z.ZodType>(request: FastifyRequest, o
     }
   }
   const options = parseOrThrow(optionsSchema, optionsJson, 'options');
-  return { network: modelToNetwork(model), options };
+  return { network: await modelToNetwork(model), options };
 }
 
 // The network JSON starts with "{" (after any whitespace); anything else is read as ONNX.
-function modelToNetwork(model: Buffer): NetworkSpec {
+async function modelToNetwork(model: Buffer): Promise<NetworkSpec> {
   const first = model.findIndex((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
   if (model[first] === 0x7b) {
     let json: unknown;
@@ -60,5 +60,5 @@ function modelToNetwork(model: Buffer): NetworkSpec {
     return networkFromJson(parseOrThrow(networkSchema, json, 'model'), 'model');
   }
   if (model.byteLength > MAX_ONNX_BYTES) throw new ValidationError(`model: an ONNX model of ${model.byteLength} bytes is over the limit of ${MAX_ONNX_BYTES}`, 'over-limit');
-  return onnxToNetwork(model);
+  return onnxToNetworkOffThread(model);
 }

@@ -41,7 +41,7 @@ export const buildRoutes: FastifyPluginAsyncZod<{ submission: BuildSubmission }>
         named = { network, options: normalizeOptions(options), ...(options.name ? { name: options.name } : {}) };
       } else {
         if (request.validationError) throw request.validationError;
-        named = normalizeBuildRequest(request.body);
+        named = await normalizeBuildRequest(request.body);
       }
       const { code, body } = await submission.submit(named);
       return reply.code(code).send(body);

@@ -34,7 +34,7 @@ export const sweepRoutes: FastifyPluginAsyncZod<{ sweeps: SweepService }> = asyn
       }
       if (request.validationError) throw request.validationError;
       const { network: _network, onnx: _onnx, ...options } = request.body;
-      return reply.code(202).send(await sweeps.submit(normalizeModel(request.body), options));
+      return reply.code(202).send(await sweeps.submit(await normalizeModel(request.body), options));
     },
   );
 

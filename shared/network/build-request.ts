@@ -1,7 +1,7 @@
 // POST /v1/builds: the request body's schema, its normalized form, and its content id.
 import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
-import { onnxToNetwork } from '../onnx/import.js';
+import { onnxToNetworkOffThread } from '../onnx/import-off-thread.js';
 import type { BackendName, HardwareCompatibility, NetworkSpec, Precision, ProfileRange, TensorrtBuildOptions } from './spec.js';
 import { decodeBase64 } from './base64.js';
 import { MAX_DIMS, MAX_NAME_LENGTH, MAX_ONNX_BYTES, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
@@ -110,19 +110,19 @@ export interface NamedBuildRequest extends NormalizedBuildRequest {
 }
 
 // A checked request (buildRequestSchema's output) → the network (decoded, or converted from ONNX)
-// and the options with defaults applied. Throws ValidationError (OnnxImportError for ONNX).
-export function normalizeBuildRequest(request: BuildRequest): NamedBuildRequest {
-  const normalized: NamedBuildRequest = { network: normalizeModel(request), options: normalizeOptions(request) };
+// and the options with defaults applied. Rejects with ValidationError (OnnxImportError for ONNX).
+export async function normalizeBuildRequest(request: BuildRequest): Promise<NamedBuildRequest> {
+  const normalized: NamedBuildRequest = { network: await normalizeModel(request), options: normalizeOptions(request) };
   if (request.name !== undefined) normalized.name = request.name;
   return normalized;
 }
 
 // The network of a request, decoded or converted from ONNX (base64 in JSON, or the raw bytes of
-// a multipart upload).
-export function normalizeModel(request: { network?: unknown; onnx?: string | Uint8Array }): NetworkSpec {
+// a multipart upload). An ONNX model is converted off the event loop.
+export async function normalizeModel(request: { network?: unknown; onnx?: string | Uint8Array }): Promise<NetworkSpec> {
   if (request.network !== undefined) return networkFromJson(request.network as z.output<typeof networkSchema>, 'network');
-  if (typeof request.onnx === 'string') return onnxToNetwork(decodeBase64(request.onnx, 'onnx'));
-  if (request.onnx !== undefined) return onnxToNetwork(request.onnx);
+  if (typeof request.onnx === 'string') return onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx'));
+  if (request.onnx !== undefined) return onnxToNetworkOffThread(request.onnx);
   throw new ValidationError('give exactly one of "network" or "onnx"');
 }
 
@@ -144,8 +144,8 @@ export function normalizeOptions(variant: {
   return options;
 }
 
-// Checks and normalizes any JSON body; throws ValidationError.
-export function parseBuildRequest(json: unknown): NormalizedBuildRequest {
+// Checks and normalizes any JSON body; rejects with ValidationError.
+export async function parseBuildRequest(json: unknown): Promise<NormalizedBuildRequest> {
   return normalizeBuildRequest(parseOrThrow(buildRequestSchema, json));
 }
 

@@ -1,7 +1,9 @@
 // Walks an ONNX graph's nodes in order and writes the equivalent layers of a NetworkSpec.
 import onnxProto from 'onnx-proto';
+import { MAX_DIMS, MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS, MAX_TOTAL_WEIGHT_BYTES } from '../network/limits.js';
 import type { ActivationKind, ElementWiseOp, InputSpec, LayerSpec, NetworkSpec } from '../network/spec.js';
 import { readTensorProto, toNumber, type OnnxConstant } from './constant.js';
+import type { ValidationKind } from '../network/validation-error.js';
 import { OnnxImportError } from './onnx-import-error.js';
 import { broadcast, product, reshapeTarget, transpose2d } from './shapes.js';
 
@@ -27,17 +29,36 @@ export class GraphConverter {
   private readonly layerNames = new Set<string>();
   // Constants already written as constant layers.
   private readonly written = new Map<Known, Tensor>();
+  // A constant's ONNX name (the first it was known by), for the layer it becomes.
+  private readonly constantNames = new Map<Known, string>();
+  // The next suffix to try for a made-up name, per base.
+  private readonly suffixes = new Map<string, number>();
+  private weightBytes = 0;
   private where = '';
 
+  // The limits that names and counts alone decide are checked here, before any conversion work;
+  // the layer and weight limits as layers are written (see push).
   constructor(private readonly graph: onnxProto.onnx.IGraphProto) {
-    for (const info of graph.input ?? []) this.taken.add(info.name ?? '');
-    for (const init of graph.initializer ?? []) this.taken.add(init.name ?? '');
-    for (const node of graph.node ?? []) for (const out of node.output ?? []) this.taken.add(out);
+    const initializers = new Set((graph.initializer ?? []).map((init) => init.name ?? ''));
+    const inputs = (graph.input ?? []).filter((info) => !initializers.has(info.name ?? ''));
+    const outputs = graph.output ?? [];
+    if (inputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${inputs.length} graph inputs, over the limit of ${MAX_IO_TENSORS}`, 'over-limit');
+    if (outputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${outputs.length} graph outputs, over the limit of ${MAX_IO_TENSORS}`, 'over-limit');
+    const claim = (name: string, where: () => string) => {
+      if (name.length > MAX_NAME_LENGTH) {
+        throw new OnnxImportError(`${where()}: a name of ${name.length} characters, over the limit of ${MAX_NAME_LENGTH}`, 'over-limit');
+      }
+      this.taken.add(name);
+    };
+    (graph.input ?? []).forEach((info, i) => claim(info.name ?? '', () => `graph input #${i}`));
+    (graph.initializer ?? []).forEach((init, i) => claim(init.name ?? '', () => `initializer #${i}`));
+    (graph.node ?? []).forEach((node, i) => (node.output ?? []).forEach((out, o) => claim(out, () => `node #${i} (${node.opType}) output ${o}`)));
+    outputs.forEach((info, i) => claim(info.name ?? '', () => `graph output #${i}`));
   }
 
   convert(): NetworkSpec {
     for (const init of this.graph.initializer ?? []) {
-      this.known.set(init.name ?? '', readTensorProto(init, `initializer ${JSON.stringify(init.name)}`));
+      this.remember(init.name ?? '', readTensorProto(init, `initializer ${JSON.stringify(init.name)}`));
     }
     for (const info of this.graph.input ?? []) {
       if (!this.known.has(info.name ?? '')) this.addInput(info);
@@ -66,7 +87,7 @@ export class GraphConverter {
       case 'Flatten': return this.flatten(node, out);
       case 'Reshape': return this.reshape(node, out);
       case 'Constant': return this.constant(node, out);
-      case 'Identity': return void this.known.set(out, this.arg(node, 0));
+      case 'Identity': return this.remember(out, this.arg(node, 0));
       default:
         this.fail(`operator ${op} is not supported (supported: Gemm, MatMul, Add, Mul, Sub, Relu, Sigmoid, Tanh, Gelu, LeakyRelu, Flatten, Reshape, Constant, Identity)`);
     }
@@ -86,6 +107,10 @@ export class GraphConverter {
       if (d === 0) return -1;
       throw new OnnxImportError(`${where}: dimension ${d} is ${dim.dimParam ? `the symbol ${JSON.stringify(dim.dimParam)}` : 'unknown'}; only the batch dimension (dimension 0) may be dynamic`);
     });
+    if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 'over-limit');
+    if (product(shape.filter((dim) => dim > 0)) > MAX_TENSOR_ELEMENTS) {
+      throw new OnnxImportError(`${where}: more than ${MAX_TENSOR_ELEMENTS} elements per batch item, the limit`, 'over-limit');
+    }
     this.inputs.push({ name, shape });
     this.known.set(name, { kind: 'tensor', tensor: name, shape });
   }
@@ -184,7 +209,7 @@ export class GraphConverter {
 
   // A constant is reshaped here; a tensor gets a reshape layer.
   private reshapeTo(input: Known, target: number[], shape: number[], out: string): void {
-    if (input.kind !== 'tensor') return void this.known.set(out, { ...input, shape } as Known);
+    if (input.kind !== 'tensor') return this.remember(out, { ...input, shape } as Known);
     this.push({ name: out, type: 'reshape', inputs: [input.tensor], shape: target });
     this.known.set(out, { kind: 'tensor', tensor: out, shape });
   }
@@ -194,11 +219,11 @@ export class GraphConverter {
     if (!attr || (node.attribute?.length ?? 0) > 1) this.fail('a Constant node needs exactly one value attribute');
     const f = (values: number[], shape: number[]): Known => ({ kind: 'float', shape, data: Float32Array.from(values) });
     switch (attr.name) {
-      case 'value': return void this.known.set(out, readTensorProto(attr.t ?? {}, this.where));
-      case 'value_float': return void this.known.set(out, f([attr.f ?? 0], []));
-      case 'value_floats': return void this.known.set(out, f(attr.floats ?? [], [attr.floats?.length ?? 0]));
-      case 'value_int': return void this.known.set(out, { kind: 'int64', shape: [], data: [toNumber(attr.i ?? 0)] });
-      case 'value_ints': return void this.known.set(out, { kind: 'int64', shape: [attr.ints?.length ?? 0], data: (attr.ints ?? []).map(toNumber) });
+      case 'value': return this.remember(out, readTensorProto(attr.t ?? {}, this.where));
+      case 'value_float': return this.remember(out, f([attr.f ?? 0], []));
+      case 'value_floats': return this.remember(out, f(attr.floats ?? [], [attr.floats?.length ?? 0]));
+      case 'value_int': return this.remember(out, { kind: 'int64', shape: [], data: [toNumber(attr.i ?? 0)] });
+      case 'value_ints': return this.remember(out, { kind: 'int64', shape: [attr.ints?.length ?? 0], data: (attr.ints ?? []).map(toNumber) });
       default: this.fail(`attribute ${attr.name} is not supported`);
     }
   }
@@ -235,7 +260,7 @@ export class GraphConverter {
     if (value.kind === 'int64') this.fail('an int64 tensor can only be a Reshape shape');
     const cached = this.written.get(value);
     if (cached && (layerName === undefined || cached.tensor === layerName)) return cached;
-    const onnxName = [...this.known].find(([, known]) => known === value)?.[0];
+    const onnxName = this.constantNames.get(value);
     const name = layerName ?? (onnxName !== undefined && !this.layerNames.has(onnxName) ? onnxName : this.fresh(onnxName ?? 'constant'));
     // A scalar constant becomes [1]: shapes of the network have at least one dimension.
     const shape = value.shape.length ? value.shape : [1];
@@ -245,9 +270,23 @@ export class GraphConverter {
     return tensor;
   }
 
+  // Checked before each layer is added, so that a model over a limit costs at most the work
+  // of the layers the limit admits.
   private push(layer: LayerSpec): void {
+    if (this.layers.length === MAX_LAYERS) this.fail(`the model converts to more than ${MAX_LAYERS} layers, the limit`, 'over-limit');
+    // float16 initializers double in size as float32.
+    if (layer.type === 'fullyConnected') this.weightBytes += layer.weights.byteLength + (layer.bias?.byteLength ?? 0);
+    if (layer.type === 'constant') this.weightBytes += layer.values.byteLength;
+    if (this.weightBytes > MAX_TOTAL_WEIGHT_BYTES) {
+      this.fail(`the model's weights take more than ${MAX_TOTAL_WEIGHT_BYTES} bytes as float32, the limit`, 'over-limit');
+    }
     this.layers.push(layer);
     this.layerNames.add(layer.name);
+  }
+
+  private remember(name: string, value: Known): void {
+    this.known.set(name, value);
+    if (value.kind !== 'tensor' && !this.constantNames.has(value)) this.constantNames.set(value, name);
   }
 
   // beta · C: folded into C when C is constant, else an element-wise product.
@@ -261,7 +300,9 @@ export class GraphConverter {
 
   private fresh(base: string): string {
     let name = base;
-    for (let i = 1; this.taken.has(name); i++) name = `${base}_${i}`;
+    let i = this.suffixes.get(base) ?? 1;
+    for (; this.taken.has(name); i++) name = `${base}_${i}`;
+    this.suffixes.set(base, i);
     this.taken.add(name);
     return name;
   }
@@ -282,8 +323,8 @@ export class GraphConverter {
     return attribute?.s ? Buffer.from(attribute.s).toString('utf8') : fallback;
   }
 
-  private fail(message: string): never {
-    throw new OnnxImportError(`${this.where}: ${message}`);
+  private fail(message: string, kind: ValidationKind = 'invalid'): never {
+    throw new OnnxImportError(`${this.where}: ${message}`, kind);
   }
 }
 

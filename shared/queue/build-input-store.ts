@@ -53,6 +53,11 @@ if redis.call('SCARD', users) == 0 then redis.call('DEL', ARGV[2] .. network, us
 return 1`;
 
 export class BuildInputStore {
+  // The network read last, by its content key: a sweep's variants come one after another to the same
+  // worker, and each would otherwise fetch and decode the same hundreds of MB again. One entry, so a
+  // worker holds at most one network (≤ the weights limit) beyond the build in hand.
+  private lastRead?: { key: string; network: NetworkSpec };
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -82,9 +87,12 @@ export class BuildInputStore {
   async get(buildId: string): Promise<NormalizedBuildRequest | undefined> {
     const record = await this.redis.get(farmKeys.buildInput(this.prefix, buildId));
     if (!record) return undefined;
-    const { network, options } = JSON.parse(record) as BuildRecord;
-    const value = await this.redis.getBuffer(farmKeys.buildNetwork(this.prefix, network));
-    return value ? { network: decode(value), options } : undefined;
+    const { network: key, options } = JSON.parse(record) as BuildRecord;
+    if (this.lastRead?.key === key) return { network: this.lastRead.network, options };
+    const value = await this.redis.getBuffer(farmKeys.buildNetwork(this.prefix, key));
+    if (!value) return undefined;
+    this.lastRead = { key, network: decode(value) };
+    return { network: this.lastRead.network, options };
   }
 
   async delete(buildId: string): Promise<void> {

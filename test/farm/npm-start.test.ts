@@ -1,6 +1,6 @@
 // `npm start` (bin/farm.ts) as a user runs it: one line with the URL, the seed through real
-// HTTP, and a clean stop on SIGTERM that leaves Redis's AOF behind; without redis-server on
-// PATH it installs it (root on Debian) or says in one line how to.
+// HTTP, and a clean stop on SIGTERM that leaves Redis's AOF behind; a killed worker restarted;
+// without redis-server on PATH it installs it (root on Debian) or says in one line how to.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -99,6 +99,51 @@ describe('npm start', () => {
       assert.match(farm.output().stderr, new RegExp(`trtfarm: redis-server \\(${redisUrl}\\) exited; stopping`));
       const url = farm.output().stdout.match(/http:\/\/[\d.]+:\d+/)?.[0];
       await assert.rejects(fetch(`${url}/healthz`), 'the API was stopped too');
+    } finally {
+      farm.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('restarts a SIGKILLed worker while the API keeps answering, and builds with the new one', { timeout: 120_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
+    const { REDIS_URL: _ignored, ...env } = process.env;
+    const farm = startFarm({ ...env, PORT: '0', TRTFARM_DATA_DIR: dataDir });
+    try {
+      await untilReady(farm);
+      const url = farm.output().stdout.match(/http:\/\/[\d.]+:\d+/)?.[0];
+      assert.ok(url, farm.output().stdout);
+      const workers = async (): Promise<{ pid: number }[]> => (await fetch(`${url}/v1/workers`)).json();
+      const [first] = await workers();
+      assert.ok(first?.pid > 0);
+      process.kill(first.pid, 'SIGKILL');
+
+      // Meanwhile the API answers every poll, until a worker of another pid is live.
+      let replaced = false;
+      const deadline = Date.now() + 60_000;
+      while (!replaced) {
+        assert.ok(Date.now() < deadline, `no new worker: ${farm.output().stderr}`);
+        assert.equal((await fetch(`${url}/healthz`)).status, 200);
+        replaced = (await workers()).some((worker) => worker.pid !== first.pid);
+        await sleep(100);
+      }
+      assert.equal(farm.child.exitCode, null, 'the farm is still running');
+      assert.match(farm.output().stderr, /trtfarm: worker cpu died \(killed by SIGKILL\); restarting it in 1 s/);
+
+      // A build the farm has not seen (its own weights) completes on the new worker.
+      const request = structuredClone(seedFullyConnected);
+      request.network.layers[0].bias = [1, -1];
+      const posted = await fetch(`${url}/v1/builds`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      assert.equal(posted.status, 202);
+      const { id } = await posted.json();
+      let status = 'queued';
+      while (status !== 'completed') {
+        assert.ok(Date.now() < deadline && status !== 'failed', `build ${status}`);
+        status = (await (await fetch(`${url}/v1/builds/${id}`)).json()).status;
+        await sleep(50);
+      }
+      farm.child.kill('SIGTERM');
+      assert.equal(await farm.exited, 0, farm.output().stderr);
     } finally {
       farm.child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { float32Base64, seedFullyConnectedJson, seedMatrixMultiplyJson, seedWeig
 type Json = Record<string, any>;
 
 async function runSeed(network: unknown): Promise<{ shape: number[]; values: number[] }> {
-  const request = parseBuildRequest({ network, backend: 'cpu' });
+  const request = await parseBuildRequest({ network, backend: 'cpu' });
   const { plan } = await engine.build(request.network, { ...request.options, backend: 'cpu' });
   const loaded = await engine.loadEngine(plan);
   try {

@@ -121,12 +121,20 @@ void CudaEngine::prepareFp8() {
       contextSizes_.fp8ScratchBytes =
           std::max(contextSizes_.fp8ScratchBytes,
                    fp8ScratchBytes(elementsAt(program_.values[op.inputs[0]].shape, batch_.max) / op.k, op.k, op.n));
-  // Only for the ops with a batch bucket that runs neither GEMV nor the fp8 product.
+  // Only for the ops with a batch bucket that runs neither GEMV nor the fp8 product. A GEMV tactic
+  // that cannot take the rows of its bucket's top batch (a forced or inherited one) falls through to
+  // cuBLASLt there, which needs the fp16 copy.
   auto needsFp16 = [&](size_t opIndex) {
     const GemmTactics* entry = tactics_.forOp(static_cast<int32_t>(opIndex));
     if (entry == nullptr) return true;
-    for (const Tactic& t : entry->tactics)
+    const Op& op = program_.ops[opIndex];
+    for (size_t b = 0; b < entry->tactics.size(); ++b) {
+      const Tactic& t = entry->tactics[b];
+      const int64_t top = std::min(tactics_.buckets[b], batch_.max);
+      const int64_t rows = elementsAt(program_.values[op.inputs[0]].shape, top) / op.k;
+      if (t.kind == TacticKind::Gemv && !gemvSupports(DType::F8E4M3, t.variant, rows, op.k)) return true;
       if (t.kind != TacticKind::Gemv && t.kind != TacticKind::Lt) return true;
+    }
     return false;
   };
   dequantized_.resize(program_.weights.size());
