@@ -10,10 +10,15 @@ import { BuildCancellation } from './builds/build-cancellation.js';
 import { BuildSubmission } from './builds/build-submission.js';
 import { SweepService } from './builds/sweep-service.js';
 import { FarmServices } from './farm-services.js';
+import { installAuth } from './plugins/auth.js';
+import { installBackpressure } from './plugins/backpressure.js';
+import { installDashboard } from './plugins/dashboard.js';
 import { InferenceService } from './infer/inference-jobs.js';
 import { installDocs } from './plugins/docs.js';
 import { installErrorHandling } from './plugins/error-handling.js';
 import { installJsonBody } from './plugins/json-body.js';
+import { installMetrics } from './plugins/metrics.js';
+import { QueueCatalog } from './plugins/queue-catalog.js';
 import { buildRoutes } from './routes/builds.js';
 import { healthRoutes } from './routes/health.js';
 import { inferRoutes } from './routes/infer.js';
@@ -53,6 +58,8 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.bodyLimitBytes);
   installJsonBody(app);
+  installAuth(app, config.apiKeys);
+  await installBackpressure(app, config);
   installV2ErrorBodies(app);
 
   const farm = new FarmServices(config);
@@ -70,6 +77,9 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.addHook('onClose', () => sweeps.close());
 
   await installDocs(app);
+  const catalog = new QueueCatalog(farm);
+  await installMetrics(app, catalog);
+  await installDashboard(app, catalog);
   await app.register(buildRoutes, { submission });
   await app.register(sweepRoutes, { sweeps });
   await app.register(planRoutes);

@@ -21,7 +21,7 @@ import { Command } from 'commander';
 import { Redis } from 'ioredis';
 
 import { queueName } from '../shared/queue/names.js';
-import { LocalRedis } from '../shared/queue/local-redis.js';
+import { LocalRedis } from '../bin/local-redis.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREFIX = 'drill';

@@ -14,7 +14,7 @@ import { buildApp } from '../api/app.js';
 import { JobWatcher } from '../api/job-watcher.js';
 import { loadConfig } from '../shared/config.js';
 import { engine } from '../shared/engine/addon.js';
-import { LocalRedis } from '../shared/queue/local-redis.js';
+import { LocalRedis } from '../bin/local-redis.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? '1,8,32,64').split(',').map(Number);

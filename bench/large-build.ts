@@ -17,7 +17,7 @@ import { engine } from '../shared/engine/addon.js';
 import { buildId as buildIdOf, buildRequestSchema, NetworkIdentity, normalizeBuildRequest } from '../shared/network/build-request.js';
 import type { Precision } from '../shared/network/spec.js';
 import type { PlanMeta } from '../shared/store/plan-meta.js';
-import { LocalRedis } from '../shared/queue/local-redis.js';
+import { LocalRedis } from '../bin/local-redis.js';
 import { mlpOnnx } from '../test/helpers/onnx-model.js';
 import { FsPlanStore } from '../shared/store/fs-plan-store.js';
 

@@ -8,12 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
-import { loadConfig } from '../shared/config.js';
+import { loadConfigOrExit } from '../shared/config.js';
 import { addonPath } from '../shared/engine/addon-path.js';
-import { LocalRedis } from '../shared/queue/local-redis.js';
+import { ensureCommands, HostPackageError } from './host-packages.js';
+import { LocalRedis } from './local-redis.js';
 import { SupervisedProcess, type RestartPolicy } from './supervised-process.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 
 // Whatever has been started so far, stopped in order by the first signal or failure; signals
 // are handled from the start, so no stage can be left running (Redis and the children have
@@ -41,6 +42,17 @@ async function fail(message: string): Promise<never> {
   return stopAll(1);
 }
 
+// On a fresh machine: what the addon build and the private Redis need, installed where possible.
+let redisBinary: string | undefined;
+try {
+  const needed = [...(existsSync(addonPath) ? [] : ['cmake', 'g++', 'make']), ...(config.redisUrl ? [] : ['redis-server'])];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  redisBinary = ensureCommands(needed, { searchPath: process.env.PATH ?? '', allowInstall: config.autoInstall, log })['redis-server'];
+} catch (error) {
+  if (!(error instanceof HostPackageError)) throw error;
+  await fail(error.message);
+}
+
 // `npm install && npm start` on a fresh clone: the addon is built on the first start (its
 // output on stderr: stdout carries only the ready line).
 if (!existsSync(addonPath)) {
@@ -53,7 +65,7 @@ const logDir = path.join(config.dataDir, 'logs');
 await mkdir(logDir, { recursive: true });
 
 if (!config.redisUrl) {
-  redisStart = LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: true, ownProcessGroup: true });
+  redisStart = LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: true, ownProcessGroup: true, binary: redisBinary });
 }
 const redis = await redisStart.catch((error: Error) => fail(error.message));
 const env = { ...process.env, REDIS_URL: config.redisUrl ?? redis!.url, TRTFARM_DATA_DIR: config.dataDir };

@@ -1,5 +1,6 @@
 // The farm's settings, read from the environment once and validated, so that a typo in a
 // deployment fails at start with a message instead of misbehaving later.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -56,6 +57,15 @@ const EnvSchema = z.object({
   // Test-only, the same for inference jobs (to kill a worker in the middle of a batch).
   TRTFARM_TEST_INFER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // API keys: comma-separated, or @/path/to/file with one a line. Unset: no key is asked for.
+  TRTFARM_API_KEYS: z.string().optional(),
+  // Backpressure: synchronous requests (KServe v2 infer, v1 infer with ?wait) held open at once,
+  // and the event-loop delay, beyond which the API answers 503 with Retry-After (0: no check).
+  TRTFARM_MAX_PENDING_SYNC: positiveInt.default(1024),
+  TRTFARM_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  // npm start / npm test on Debian as root: apt-get install what is missing (redis-server,
+  // cmake, g++, make); 0: only say what to install.
+  TRTFARM_AUTO_INSTALL: z.enum(['0', '1']).default('1'),
 });
 
 export type FarmConfig = {
@@ -80,13 +90,25 @@ export type FarmConfig = {
   testBuildDelayMs: number;
   testInferDelayMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  apiKeys: string[];
+  maxPendingSync: number;
+  maxEventLoopDelayMs: number;
+  autoInstall: boolean;
 };
+
+// A setting that cannot be used; its message names the variable and fits on one line.
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`invalid configuration: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+    throw new ConfigError(problems.join('; '));
   }
   const e = parsed.data;
   return {
@@ -111,5 +133,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     testBuildDelayMs: e.TRTFARM_TEST_BUILD_DELAY_MS,
     testInferDelayMs: e.TRTFARM_TEST_INFER_DELAY_MS,
     logLevel: e.LOG_LEVEL,
+    apiKeys: e.TRTFARM_API_KEYS === undefined ? [] : parseApiKeys(e.TRTFARM_API_KEYS),
+    maxPendingSync: e.TRTFARM_MAX_PENDING_SYNC,
+    maxEventLoopDelayMs: e.TRTFARM_MAX_EVENT_LOOP_DELAY_MS,
+    autoInstall: e.TRTFARM_AUTO_INSTALL === '1',
   };
+}
+
+// For the processes' entry points: a bad setting is one line on stderr and exit code 1, not a stack.
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): FarmConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`trtfarm: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+function parseApiKeys(value: string): string[] {
+  let text = value;
+  if (value.startsWith('@')) {
+    try {
+      text = readFileSync(value.slice(1), 'utf8');
+    } catch (error) {
+      throw new ConfigError(`TRTFARM_API_KEYS: cannot read ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+  const keys = text.split(value.startsWith('@') ? /\r?\n/ : ',').map((key) => key.trim()).filter(Boolean);
+  if (keys.length === 0) throw new ConfigError('TRTFARM_API_KEYS: no key given (unset it to ask for none)');
+  if (keys.some((key) => /\s/.test(key))) throw new ConfigError('TRTFARM_API_KEYS: a key holds whitespace');
+  return keys;
 }

@@ -26,7 +26,7 @@ export async function buildWithinDeadline(
     return await engine.build(network, { ...options, limits: BUILD_LIMITS }, onProgress, { signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
   } catch (error) {
     if (deadline.aborted && !signal?.aborted) {
-      throw new ValidationError(`the build ran past its time limit of ${timeoutMs} ms (TRTFARM_BUILD_TIMEOUT_MS) and was cancelled`, 413);
+      throw new ValidationError(`the build ran past its time limit of ${timeoutMs} ms (TRTFARM_BUILD_TIMEOUT_MS) and was cancelled`, 'over-limit');
     }
     throw limitRefusal(error) ?? error;
   }

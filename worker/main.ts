@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import pino from 'pino';
 
 import { engine } from '../shared/engine/addon.js';
-import { loadConfig } from '../shared/config.js';
+import { loadConfigOrExit } from '../shared/config.js';
 import type { DeviceChoice } from './device.js';
 import { FarmWorker } from './farm-worker.js';
 
@@ -23,7 +23,7 @@ const options = new Command()
   .parse()
   .opts<{ device: DeviceChoice; redis?: string; dataDir?: string }>();
 
-const config = loadConfig({
+const config = loadConfigOrExit({
   ...process.env,
   ...(options.redis ? { REDIS_URL: options.redis } : {}),
   ...(options.dataDir ? { TRTFARM_DATA_DIR: options.dataDir } : {}),

@@ -29,7 +29,7 @@ export async function readUpload<S extends z.ZodType>(request: FastifyRequest, o
     const value = part.type === 'file' ? await part.toBuffer() : Buffer.from(String(part.value));
     if (part.fieldname === 'model') model = value;
     else if (part.fieldname === 'options') {
-      if (value.byteLength > MAX_OPTIONS_BYTES) throw new ValidationError(`options: over ${MAX_OPTIONS_BYTES} bytes`, 413);
+      if (value.byteLength > MAX_OPTIONS_BYTES) throw new ValidationError(`options: over ${MAX_OPTIONS_BYTES} bytes`, 'over-limit');
       optionsText = value.toString('utf8');
     } else throw new ValidationError(`unexpected part "${part.fieldname}": give "model" and "options"`);
   }
@@ -59,6 +59,6 @@ async function modelToNetwork(model: Buffer): Promise<NetworkSpec> {
     }
     return networkFromJson(parseOrThrow(networkSchema, json, 'model'), 'model');
   }
-  if (model.byteLength > MAX_ONNX_BYTES) throw new ValidationError(`model: an ONNX model of ${model.byteLength} bytes is over the limit of ${MAX_ONNX_BYTES}`, 413);
+  if (model.byteLength > MAX_ONNX_BYTES) throw new ValidationError(`model: an ONNX model of ${model.byteLength} bytes is over the limit of ${MAX_ONNX_BYTES}`, 'over-limit');
   return onnxToNetworkOffThread(model);
 }

@@ -101,7 +101,7 @@ function wantedOutputs(request: V2InferRequest, meta: PlanMeta): V2WantedOutput[
 function decodeInput(input: RawInput, where: string): Tensor {
   const count = elementCount(input.shape);
   if (count > MAX_TENSOR_ELEMENTS) {
-    throw new ValidationError(`${where}.shape: [${input.shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 413);
+    throw new ValidationError(`${where}.shape: [${input.shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 'over-limit');
   }
   const data = input.bytes ? fromBytes(input.bytes, input.datatype, count, where) : fromJson(input.data!, count, where);
   for (let i = 0; i < data.length; i++) {

@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 
 import { isCallerError } from '../../shared/engine/addon.js';
 import { ValidationError, type IssueLike } from '../../shared/network/validation-error.js';
+import { statusOf } from '../error-status.js';
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -32,8 +33,10 @@ function describe(error: FastifyError, request: FastifyRequest, bodyLimit: numbe
     const input = context === 'body' ? request.body : context === 'querystring' ? request.query : request.params;
     const root = context === 'body' ? '' : context;
     const validation = ValidationError.fromIssues(issues, input, root);
-    return { statusCode: validation.statusCode, message: validation.message };
+    return { statusCode: statusOf(validation)!, message: validation.message };
   }
+  const known = statusOf(error);
+  if (known !== undefined) return { statusCode: known, message: error.message };
   if (isCallerError(error)) return { statusCode: 400, message: error.message };
   if (error.statusCode === undefined && isRedisOutage(error)) return { statusCode: 503, message: `Redis is unreachable (${error.message})` };
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

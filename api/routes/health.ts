@@ -11,8 +11,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   const { farm } = app;
 
   const live = async () => ({ status: 'ok' as const });
-  // Ready: Redis answers and at least one worker is alive to take jobs.
-  const ready = async () => {
+  const redisReachable = async () => {
     try {
       // The shared connection fails commands at once while Redis is down (no offline queue), but
       // a connection that is up can still hang on an unanswering server: readiness answers in 1 s.
@@ -20,15 +19,26 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     } catch (error) {
       throw new HttpError(503, `Redis is unreachable: ${(error as Error).message}`);
     }
-    const workers = (await farm.directory.live()).length;
-    if (workers === 0) throw new HttpError(503, 'no worker is alive');
-    return { status: 'ready' as const, workers };
+  };
+  // The API's own readiness (a load balancer's, Kubernetes'): it can accept and queue work as
+  // long as Redis answers, also while no worker is alive (workers scaled to zero start again
+  // on the queue depth that the queued work makes).
+  const apiReady = async () => {
+    await redisReachable();
+    return { status: 'ready' as const, workers: (await farm.directory.live()).length };
+  };
+  // The farm's readiness (KServe v2's server ready): Redis answers and a worker is alive to take jobs.
+  const farmReady = async () => {
+    const answer = await apiReady();
+    if (answer.workers === 0) throw new HttpError(503, 'no worker is alive');
+    return answer;
   };
 
   const liveSchema = { summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } };
-  const readinessSchema = { summary: 'Readiness: Redis reachable and ≥ 1 live worker', response: { 200: readySchema, 503: errorSchema } };
+  const apiReadySchema = { summary: 'API readiness: Redis reachable (workers may be none)', response: { 200: readySchema, 503: errorSchema } };
+  const farmReadySchema = { summary: 'Farm readiness: Redis reachable and ≥ 1 live worker', response: { 200: readySchema, 503: errorSchema } };
   app.get('/healthz', { schema: liveSchema }, live);
   app.get('/v2/health/live', { schema: liveSchema }, live);
-  app.get('/readyz', { schema: readinessSchema }, ready);
-  app.get('/v2/health/ready', { schema: readinessSchema }, ready);
+  app.get('/readyz', { schema: apiReadySchema }, apiReady);
+  app.get('/v2/health/ready', { schema: farmReadySchema }, farmReady);
 };

@@ -2,7 +2,7 @@
 // worker's memory, while still admitting real models: a 4-layer MLP of 4096 × 4096 fp32 weights
 // (4 × 64 MiB + biases) passes as base64, and the base64 text of the largest allowed weights stays
 // below V8's maximum string length (2^29 − 24 characters), so the JSON body can still be parsed.
-// A request over a limit is answered 413 (see ValidationError.statusCode). The limits hold for
+// A request over a limit is a ValidationError of kind 'over-limit' (answered 413). The limits hold for
 // every way a network comes in (JSON, ONNX, whatever a route derives from them): the schema and the
 // ONNX importer check the ones written here, the engine (validate, and build again) those on what
 // a network becomes once built, given BUILD_LIMITS.
@@ -48,13 +48,13 @@ export function base64Length(bytes: number): number {
 export const DEFAULT_BUILD_TIMEOUT_MS = 300_000;
 
 // The engine's refusal of a network over one of BUILD_LIMITS (E_NETWORK with `limit` naming it,
-// and a message with both figures) as the 413 it is; undefined for any other error.
+// and a message with both figures) as the over-limit ValidationError it is; undefined otherwise.
 export function limitRefusal(error: unknown): ValidationError | undefined {
   const { code, limit, message } = (error ?? {}) as { code?: unknown; limit?: unknown; message?: unknown };
-  return code === 'E_NETWORK' && typeof limit === 'string' && typeof message === 'string' ? new ValidationError(message, 413) : undefined;
+  return code === 'E_NETWORK' && typeof limit === 'string' && typeof message === 'string' ? new ValidationError(message, 'over-limit') : undefined;
 }
 
-// engine.validate with BUILD_LIMITS: a network that would build past one is refused 413 before
+// engine.validate with BUILD_LIMITS: a network that would build past one is refused (over-limit) before
 // anything is queued.
 export function validateWithinLimits(engine: Pick<EngineAddon, 'validate'>, network: NetworkSpec, options: BuildOptions): ReturnType<EngineAddon['validate']> {
   try {

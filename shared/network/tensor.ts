@@ -32,7 +32,7 @@ export function decodeFloatData(data: FloatDataJson, where: string): Float32Arra
       throw new ValidationError(`${where}: base64 decodes to ${bytes.length} bytes, not a whole number of float32 values (a multiple of 4)`);
     }
     if (bytes.length / 4 > MAX_TENSOR_ELEMENTS) {
-      throw new ValidationError(`${where}: ${bytes.length / 4} values, over the limit of ${MAX_TENSOR_ELEMENTS}`, 413);
+      throw new ValidationError(`${where}: ${bytes.length / 4} values, over the limit of ${MAX_TENSOR_ELEMENTS}`, 'over-limit');
     }
     // Viewed where the Buffer starts at a multiple of 4 (large ones always do: hundreds of MB not
     // copied), copied where it does not. The bytes are little-endian, as Float32Array is on every
@@ -68,7 +68,7 @@ export function elementCount(shape: readonly number[]): number {
 export function tensorFromJson(json: TensorJson, where: string): Tensor {
   const count = elementCount(json.shape);
   if (count > MAX_TENSOR_ELEMENTS) {
-    throw new ValidationError(`${where}.shape: [${json.shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 413);
+    throw new ValidationError(`${where}.shape: [${json.shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 'over-limit');
   }
   const data = decodeFloatData(json.data, `${where}.data`);
   if (data.length !== count) {

@@ -1,5 +1,6 @@
-// What the caller got wrong in a request: the API answers it with `statusCode` and `message`.
-// 413 when a request is over one of the limits in limits.ts, 400 otherwise.
+// What the caller got wrong in a request, and whether it is over one of the limits in
+// limits.ts ('over-limit') or otherwise wrong ('invalid'); the API chooses the status.
+
 import type { z } from 'zod';
 
 // The parts of a zod issue the message needs; fastify-type-provider-zod's validation entries carry
@@ -14,10 +15,12 @@ export interface IssueLike {
 // Issues listed in one message; the rest are counted.
 const MAX_LISTED_ISSUES = 5;
 
+export type ValidationKind = 'invalid' | 'over-limit';
+
 export class ValidationError extends Error {
   constructor(
     message: string,
-    readonly statusCode: 400 | 413 = 400,
+    readonly kind: ValidationKind = 'invalid',
   ) {
     super(message);
     this.name = 'ValidationError';
@@ -34,8 +37,7 @@ export class ValidationError extends Error {
     if (flat.length > listed.length) listed.push(`and ${flat.length - listed.length} more`);
     // Every size limit in these schemas is a maximum (.max or a too_big issue), and no other
     // check reports too_big, so too_big means "over a limit".
-    const statusCode = flat.some((issue) => issue.code === 'too_big') ? 413 : 400;
-    return new ValidationError(listed.join('; '), statusCode);
+    return new ValidationError(listed.join('; '), flat.some((issue) => issue.code === 'too_big') ? 'over-limit' : 'invalid');
   }
 }
 

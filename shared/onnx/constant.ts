@@ -27,9 +27,9 @@ export function readTensorProto(tensor: onnxProto.onnx.ITensorProto, where: stri
     throw new OnnxImportError(`${where}: shape [${shape}] has a dimension that is not a positive integer`);
   }
   // The network JSON's limits, checked before the data is read.
-  if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 413);
+  if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 'over-limit');
   const count = shape.reduce((product, dim) => product * dim, 1);
-  if (count > MAX_TENSOR_ELEMENTS) throw new OnnxImportError(`${where}: shape [${shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 413);
+  if (count > MAX_TENSOR_ELEMENTS) throw new OnnxImportError(`${where}: shape [${shape}] has ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, 'over-limit');
   const raw = tensor.rawData && tensor.rawData.length ? tensor.rawData : undefined;
   const rawView = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
   const rawCount = (bytesPerValue: number) => {

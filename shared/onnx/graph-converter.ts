@@ -3,6 +3,7 @@ import onnxProto from 'onnx-proto';
 import { MAX_DIMS, MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS, MAX_TOTAL_WEIGHT_BYTES } from '../network/limits.js';
 import type { ActivationKind, ElementWiseOp, InputSpec, LayerSpec, NetworkSpec } from '../network/spec.js';
 import { readTensorProto, toNumber, type OnnxConstant } from './constant.js';
+import type { ValidationKind } from '../network/validation-error.js';
 import { OnnxImportError } from './onnx-import-error.js';
 import { broadcast, product, reshapeTarget, transpose2d } from './shapes.js';
 
@@ -41,11 +42,11 @@ export class GraphConverter {
     const initializers = new Set((graph.initializer ?? []).map((init) => init.name ?? ''));
     const inputs = (graph.input ?? []).filter((info) => !initializers.has(info.name ?? ''));
     const outputs = graph.output ?? [];
-    if (inputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${inputs.length} graph inputs, over the limit of ${MAX_IO_TENSORS}`, 413);
-    if (outputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${outputs.length} graph outputs, over the limit of ${MAX_IO_TENSORS}`, 413);
+    if (inputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${inputs.length} graph inputs, over the limit of ${MAX_IO_TENSORS}`, 'over-limit');
+    if (outputs.length > MAX_IO_TENSORS) throw new OnnxImportError(`${outputs.length} graph outputs, over the limit of ${MAX_IO_TENSORS}`, 'over-limit');
     const claim = (name: string, where: () => string) => {
       if (name.length > MAX_NAME_LENGTH) {
-        throw new OnnxImportError(`${where()}: a name of ${name.length} characters, over the limit of ${MAX_NAME_LENGTH}`, 413);
+        throw new OnnxImportError(`${where()}: a name of ${name.length} characters, over the limit of ${MAX_NAME_LENGTH}`, 'over-limit');
       }
       this.taken.add(name);
     };
@@ -106,9 +107,9 @@ export class GraphConverter {
       if (d === 0) return -1;
       throw new OnnxImportError(`${where}: dimension ${d} is ${dim.dimParam ? `the symbol ${JSON.stringify(dim.dimParam)}` : 'unknown'}; only the batch dimension (dimension 0) may be dynamic`);
     });
-    if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 413);
+    if (shape.length > MAX_DIMS) throw new OnnxImportError(`${where}: ${shape.length} dimensions, over the limit of ${MAX_DIMS}`, 'over-limit');
     if (product(shape.filter((dim) => dim > 0)) > MAX_TENSOR_ELEMENTS) {
-      throw new OnnxImportError(`${where}: more than ${MAX_TENSOR_ELEMENTS} elements per batch item, the limit`, 413);
+      throw new OnnxImportError(`${where}: more than ${MAX_TENSOR_ELEMENTS} elements per batch item, the limit`, 'over-limit');
     }
     this.inputs.push({ name, shape });
     this.known.set(name, { kind: 'tensor', tensor: name, shape });
@@ -272,12 +273,12 @@ export class GraphConverter {
   // Checked before each layer is added, so that a model over a limit costs at most the work
   // of the layers the limit admits.
   private push(layer: LayerSpec): void {
-    if (this.layers.length === MAX_LAYERS) this.fail(`the model converts to more than ${MAX_LAYERS} layers, the limit`, 413);
+    if (this.layers.length === MAX_LAYERS) this.fail(`the model converts to more than ${MAX_LAYERS} layers, the limit`, 'over-limit');
     // float16 initializers double in size as float32.
     if (layer.type === 'fullyConnected') this.weightBytes += layer.weights.byteLength + (layer.bias?.byteLength ?? 0);
     if (layer.type === 'constant') this.weightBytes += layer.values.byteLength;
     if (this.weightBytes > MAX_TOTAL_WEIGHT_BYTES) {
-      this.fail(`the model's weights take more than ${MAX_TOTAL_WEIGHT_BYTES} bytes as float32, the limit`, 413);
+      this.fail(`the model's weights take more than ${MAX_TOTAL_WEIGHT_BYTES} bytes as float32, the limit`, 'over-limit');
     }
     this.layers.push(layer);
     this.layerNames.add(layer.name);
@@ -322,8 +323,8 @@ export class GraphConverter {
     return attribute?.s ? Buffer.from(attribute.s).toString('utf8') : fallback;
   }
 
-  private fail(message: string, statusCode: 400 | 413 = 400): never {
-    throw new OnnxImportError(`${this.where}: ${message}`, statusCode);
+  private fail(message: string, kind: ValidationKind = 'invalid'): never {
+    throw new OnnxImportError(`${this.where}: ${message}`, kind);
   }
 }
 

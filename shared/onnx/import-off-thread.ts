@@ -32,7 +32,7 @@ function startThread(): Worker {
     if (pending.size === 0) worker.unref();
     if ('network' in reply) waiting.resolve(reply.network);
     // onnxToNetwork throws only OnnxImportErrors, whose message has the prefix the class adds.
-    else if ('refused' in reply) waiting.reject(new OnnxImportError(reply.refused.message.replace(/^ONNX: /, ''), reply.refused.statusCode));
+    else if ('refused' in reply) waiting.reject(new OnnxImportError(reply.refused.message.replace(/^ONNX: /, ''), reply.refused.kind));
     else waiting.reject(new Error(`ONNX import failed: ${reply.failed}`));
   });
   // A thread that died (out of memory) fails what it had and is started afresh next time.

@@ -3,13 +3,13 @@
 import { parentPort } from 'node:worker_threads';
 
 import type { NetworkSpec } from '../network/spec.js';
-import { ValidationError } from '../network/validation-error.js';
+import { ValidationError, type ValidationKind } from '../network/validation-error.js';
 import { onnxToNetwork } from './import.js';
 
 export type ImportRequest = { id: number; bytes: Uint8Array };
 export type ImportReply =
   | { id: number; network: NetworkSpec }
-  | { id: number; refused: { message: string; statusCode: 400 | 413 } }
+  | { id: number; refused: { message: string; kind: ValidationKind } }
   | { id: number; failed: string };
 
 parentPort!.on('message', ({ id, bytes }: ImportRequest) => {
@@ -24,7 +24,7 @@ parentPort!.on('message', ({ id, bytes }: ImportRequest) => {
     parentPort!.postMessage({ id, network } satisfies ImportReply, [...buffers]);
   } catch (error) {
     const reply: ImportReply = error instanceof ValidationError
-      ? { id, refused: { message: error.message, statusCode: error.statusCode } }
+      ? { id, refused: { message: error.message, kind: error.kind } }
       : { id, failed: String((error as Error)?.stack ?? error) };
     parentPort!.postMessage(reply);
   }

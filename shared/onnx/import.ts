@@ -14,7 +14,7 @@ const MIN_OPSET = 13;
 
 // Throws OnnxImportError (a ValidationError: the caller's fault) for anything it cannot convert.
 export function onnxToNetwork(bytes: Uint8Array): NetworkSpec {
-  if (bytes.length > MAX_ONNX_BYTES) throw new OnnxImportError(`the model has ${bytes.length} bytes, over the limit of ${MAX_ONNX_BYTES}`, 413);
+  if (bytes.length > MAX_ONNX_BYTES) throw new OnnxImportError(`the model has ${bytes.length} bytes, over the limit of ${MAX_ONNX_BYTES}`, 'over-limit');
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

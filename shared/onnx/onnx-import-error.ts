@@ -1,9 +1,9 @@
-import { ValidationError } from '../network/validation-error.js';
+import { ValidationError, type ValidationKind } from '../network/validation-error.js';
 
-// An ONNX model trtfarm cannot import: the caller's fault (400, or 413 over a limit).
+// An ONNX model trtfarm cannot import: the caller's fault (invalid, or over a limit).
 export class OnnxImportError extends ValidationError {
-  constructor(message: string, statusCode: 400 | 413 = 400) {
-    super(`ONNX: ${message}`, statusCode);
+  constructor(message: string, kind: ValidationKind = 'invalid') {
+    super(`ONNX: ${message}`, kind);
     this.name = 'OnnxImportError';
   }
 }

@@ -44,4 +44,6 @@ export const farmKeys = {
   // An inference job's tensors, beside the job (shared/queue/wire-tensor.ts's layout).
   inferInputs: (prefix: string, jobId: string) => `${prefix}:infer-inputs:${jobId}`,
   inferOutputs: (prefix: string, jobId: string) => `${prefix}:infer-outputs:${jobId}`,
+  // Every build and infer queue the API has seen (api/plugins/queue-catalog.ts).
+  queues: (prefix: string) => `${prefix}:queues`,
 };

@@ -5,10 +5,13 @@ import type { BackendName, Precision } from '../network/spec.js';
 import { BACKEND_PREFERENCE } from './names.js';
 import type { ServedClass, WorkerRecord } from './worker-record.js';
 
-// 503: nothing alive to serve it (an outage); 422: the farm is up but cannot do this.
+// 'unavailable': nothing alive to serve it (an outage); 'unsupported': the farm is up but
+// cannot do this. The API chooses the status.
+export type RoutingKind = 'unavailable' | 'unsupported';
+
 export class RoutingError extends Error {
   constructor(
-    readonly statusCode: 422 | 503,
+    readonly kind: RoutingKind,
     message: string,
   ) {
     super(message);
@@ -19,10 +22,10 @@ export class RoutingError extends Error {
 const PRECISION_BACKENDS: Partial<Record<Precision, readonly BackendName[]>> = { fp8: ['cuda'] };
 
 export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto', precision?: Precision): ServedClass {
-  if (workers.length === 0) throw new RoutingError(503, 'no worker is alive: start one with `npm run worker`');
+  if (workers.length === 0) throw new RoutingError('unavailable', 'no worker is alive: start one with `npm run worker`');
   const capable = (precision && PRECISION_BACKENDS[precision]) ?? BACKEND_PREFERENCE;
   if (backend !== 'auto' && !capable.includes(backend)) {
-    throw new RoutingError(422, `${precision} is a ${capable.join('/')} precision: backend '${backend}' cannot build it`);
+    throw new RoutingError('unsupported', `${precision} is a ${capable.join('/')} precision: backend '${backend}' cannot build it`);
   }
   const wanted = backend === 'auto' ? BACKEND_PREFERENCE.filter((name) => capable.includes(name)) : [backend];
   for (const name of wanted) {
@@ -30,7 +33,7 @@ export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto
     if (best) return best;
   }
   throw new RoutingError(
-    422,
+    'unsupported',
     `no live worker serves backend '${backend === 'auto' ? wanted.join("' or '") : backend}'${
       precision && PRECISION_BACKENDS[precision] ? ` (${precision} is a ${wanted.join('/')} precision)` : ''
     } (live workers serve: ${servedBackends(workers).join(', ')})`,
@@ -40,7 +43,7 @@ export function routeBuild(workers: WorkerRecord[], backend: BackendName | 'auto
 export function checkInferRoute(workers: WorkerRecord[], compatKey: string): void {
   if (workers.some((worker) => worker.serves.some((served) => served.compatKey === compatKey))) return;
   throw new RoutingError(
-    503,
+    'unavailable',
     `no live worker can run this plan (it needs ${compatKey}; live workers serve: ${
       workers.flatMap((w) => w.serves.map((s) => s.compatKey)).join(', ') || 'none'
     })`,

@@ -163,7 +163,7 @@ describe('the worker\'s row stacker', () => {
 describe('batching settings', () => {
   for (const [name, value] of [['TRTFARM_BATCH_DELAY_US', '-1'], ['TRTFARM_BATCH_DELAY_US', '1.5'], ['TRTFARM_BATCH_DELAY_US', '1000001'], ['TRTFARM_BATCHING', 'yes']]) {
     it(`refuses ${name}=${value}, naming it`, () => {
-      assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^Error: invalid configuration: ${name}: `));
+      assert.throws(() => loadConfig({ [name]: value }), new RegExp(`^ConfigError: invalid configuration: ${name}: `));
     });
   }
 

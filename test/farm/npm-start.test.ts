@@ -1,6 +1,6 @@
 // `npm start` (bin/farm.ts) as a user runs it: one line with the URL, the seed through real
 // HTTP, and a clean stop on SIGTERM that leaves Redis's AOF behind; a killed worker restarted;
-// without redis-server on PATH it says how to install it.
+// without redis-server on PATH it installs it (root on Debian) or says in one line how to.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
+import { describeHost, installRefusal } from '../../bin/host-packages.js';
+import { pathWithout } from '../ops/path-without.js';
 import { seedFullyConnected, seedInput } from './seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,8 +30,8 @@ function startFarm(env: NodeJS.ProcessEnv) {
 }
 
 // Until the one ready line is printed; fails if the farm exits first or takes over a minute.
-async function untilReady(farm: ReturnType<typeof startFarm>): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function untilReady(farm: ReturnType<typeof startFarm>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (!farm.output().stdout.includes('\n')) {
     assert.ok(Date.now() < deadline && farm.child.exitCode === null, `not ready: ${JSON.stringify(farm.output())}`);
     await sleep(100);
@@ -148,15 +150,45 @@ describe('npm start', () => {
     }
   });
 
-  it('says how to install redis-server when it is not on PATH, and exits 1', async () => {
+  it('says in one line how to install redis-server where it is not on PATH and cannot be installed, and exits 1', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
     const { REDIS_URL: _ignored, ...env } = process.env;
-    const farm = startFarm({ ...env, PATH: '/nonexistent', TRTFARM_DATA_DIR: dataDir });
+    const withoutRedis = await pathWithout((name) => name.startsWith('redis-'));
     try {
-      assert.equal(await farm.exited, 1);
-      assert.match(farm.output().stderr, /redis-server was not found on PATH.*apt-get install -y redis-server/s);
+      for (const [searchPath, extra, reason] of [
+        ['/nonexistent', {}, /not a Debian\/Ubuntu system with apt-get/],
+        [withoutRedis.path, { TRTFARM_AUTO_INSTALL: '0' }, /installing is turned off \(TRTFARM_AUTO_INSTALL=0\)/],
+      ] as const) {
+        const farm = startFarm({ ...env, ...extra, PATH: searchPath, TRTFARM_DATA_DIR: dataDir });
+        assert.equal(await farm.exited, 1);
+        const { stdout, stderr } = farm.output();
+        assert.equal(stdout, '');
+        assert.match(stderr, /^trtfarm: redis-server not found on PATH and not installed: [^\n]*apt-get install -y redis-server[^\n]*REDIS_URL[^\n]*\n$/);
+        assert.match(stderr, reason);
+      }
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+      await rm(withoutRedis.dir, { recursive: true, force: true });
+    }
+  });
+
+  const installable = installRefusal(describeHost(process.env.PATH ?? ''), true) === undefined;
+  it('installs redis-server itself (apt-get, root on Debian) when PATH lacks it, then starts', { skip: !installable && 'not root on Debian/Ubuntu with apt-get', timeout: 300_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'trtfarm-start-'));
+    const { REDIS_URL: _ignored, ...env } = process.env;
+    const withoutRedis = await pathWithout((name) => name.startsWith('redis-'));
+    const farm = startFarm({ ...env, PATH: withoutRedis.path, PORT: '0', TRTFARM_DATA_DIR: dataDir });
+    try {
+      await untilReady(farm, 280_000);
+      assert.match(farm.output().stderr, /trtfarm: installing redis-server with apt-get \(not found on PATH\)/);
+      const url = farm.output().stdout.match(/http:\/\/[\d.]+:\d+/)?.[0];
+      assert.equal((await fetch(`${url}/readyz`)).status, 200);
+      farm.child.kill('SIGTERM');
+      assert.equal(await farm.exited, 0, farm.output().stderr);
+    } finally {
+      farm.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(withoutRedis.dir, { recursive: true, force: true });
     }
   });
 });

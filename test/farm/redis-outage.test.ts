@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../../api/app.js';
 import { loadConfig } from '../../shared/config.js';
 import { engine } from '../../shared/engine/addon.js';
-import { LocalRedis } from '../../shared/queue/local-redis.js';
+import { LocalRedis } from '../../bin/local-redis.js';
 import { seedFullyConnected } from './seed.js';
 
 describe('a Redis outage', () => {

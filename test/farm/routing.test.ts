@@ -35,26 +35,26 @@ describe('routing', () => {
   });
 
   it('refuses with 503 when no worker is alive and 422 when none serves the backend', () => {
-    assert.throws(() => routeBuild([], 'auto'), (e: RoutingError) => e.statusCode === 503);
-    assert.throws(() => routeBuild([worker('a', [cpu])], 'cuda'), (e: RoutingError) => e.statusCode === 422 && /serve: cpu/.test(e.message));
+    assert.throws(() => routeBuild([], 'auto'), (e: RoutingError) => e.kind === 'unavailable');
+    assert.throws(() => routeBuild([worker('a', [cpu])], 'cuda'), (e: RoutingError) => e.kind === 'unsupported' && /serve: cpu/.test(e.message));
   });
 
-  it('sends fp8 only to cuda: auto skips tensorrt and cpu, a cpu-only farm and an explicit cpu get 422', () => {
+  it('sends fp8 only to cuda: auto skips tensorrt and cpu, a cpu-only farm and an explicit cpu are unsupported (422)', () => {
     assert.deepEqual(routeBuild([worker('a', [trt, sm90]), worker('b', [cpu])], 'auto', 'fp8'), sm90);
     assert.throws(
       () => routeBuild([worker('a', [cpu])], 'auto', 'fp8'),
-      (e: RoutingError) => e.statusCode === 422 && /fp8 is a cuda precision/.test(e.message) && /serve: cpu/.test(e.message),
+      (e: RoutingError) => e.kind === 'unsupported' && /fp8 is a cuda precision/.test(e.message) && /serve: cpu/.test(e.message),
     );
     assert.throws(
       () => routeBuild([worker('a', [cpu]), worker('b', [sm90])], 'cpu', 'fp8'),
-      (e: RoutingError) => e.statusCode === 422 && /fp8 is a cuda precision/.test(e.message),
+      (e: RoutingError) => e.kind === 'unsupported' && /fp8 is a cuda precision/.test(e.message),
     );
     assert.deepEqual(routeBuild([worker('a', [cpu])], 'auto', 'fp16'), cpu);
   });
 
   it('routes an inference only where the plan\'s compatKey is served', () => {
     assert.doesNotThrow(() => checkInferRoute([worker('a', [sm90])], sm90.compatKey));
-    assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.statusCode === 503);
+    assert.throws(() => checkInferRoute([worker('a', [sm80])], sm90.compatKey), (e: RoutingError) => e.kind === 'unavailable');
   });
 
   it("builds only in a worker's own classes; its portable tensorrt classes take inferences", () => {

@@ -32,12 +32,13 @@ describe('workers', () => {
   before(async () => (redis = await startTestRedis()));
   after(async () => redis.stop());
 
-  it('is not ready and refuses builds with 503 while no worker is alive; a started worker is listed', async () => {
+  it('is not ready as a farm (the API is) and refuses builds with 503 while no worker is alive; a started worker is listed', async () => {
     const farm = await TestFarm.start(redis);
     try {
-      const notReady = await farm.get('/readyz');
+      const notReady = await farm.get('/v2/health/ready');
       assert.equal(notReady.statusCode, 503);
-      assert.match(notReady.json().message, /no worker is alive/);
+      assert.match(notReady.json().error, /no worker is alive/);
+      assert.deepEqual((await farm.get('/readyz')).json(), { status: 'ready', workers: 0 });
       const refused = await farm.post('/v1/builds', smallBuild(1));
       assert.equal(refused.statusCode, 503);
       assert.match(refused.json().message, /no worker is alive/);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { LocalRedis } from '../../shared/queue/local-redis.js';
+import { LocalRedis } from '../../bin/local-redis.js';
 
 export interface TestRedis {
   url: string;

@@ -84,7 +84,7 @@ describe('network schema', () => {
       const json = seedFullyConnectedJson() as Json;
       breakIt(json);
       const error = rejection(json);
-      assert.equal(error.statusCode, 400);
+      assert.equal(error.kind, 'invalid');
       assert.match(error.message, message);
     });
   }

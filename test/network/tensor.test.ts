@@ -45,7 +45,7 @@ describe('tensor data', () => {
 
   it('answers 413 to a shape of more elements than a tensor may hold', () => {
     const error = rejection({ shape: [4097, 4096], data: [1] });
-    assert.equal(error.statusCode, 413);
+    assert.equal(error.kind, 'over-limit');
     assert.match(error.message, /inputs\.x\.shape: \[4097,4096\] has 16781312 elements, over the limit/);
   });
 });

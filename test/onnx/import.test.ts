@@ -13,7 +13,7 @@ function importError(bytes: Uint8Array): OnnxImportError {
   } catch (error) {
     assert.ok(error instanceof OnnxImportError, `expected an OnnxImportError, got ${error}`);
     assert.ok(error instanceof ValidationError);
-    assert.equal(error.statusCode, 400);
+    assert.equal(error.kind, 'invalid');
     return error;
   }
   assert.fail('the model was imported');

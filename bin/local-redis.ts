@@ -1,5 +1,6 @@
 // A private redis-server child process on a free loopback port: what `npm start` runs when
-// REDIS_URL is unset, and what each test file runs for itself.
+// REDIS_URL is unset, and what each test file runs for itself. It starts a process, so it
+// lives beside the supervisor, not in shared/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -21,6 +22,8 @@ export interface LocalRedisOptions {
   ownProcessGroup?: boolean;
   // A given port (to restart a server where its clients expect it); default: a free one.
   port?: number;
+  // The executable (host-packages.ts finds or installs it); default: redis-server on PATH.
+  binary?: string;
 }
 
 export class LocalRedis {
@@ -65,7 +68,7 @@ function launch(port: number, options: LocalRedisOptions): Promise<ChildProcess>
     // BullMQ needs keys never evicted.
     '--maxmemory-policy', 'noeviction',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
+  const child = spawn(options.binary ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
