@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/readyz/api', '/metrics']);
 const OPEN_PREFIXES = ['/v2/health/'];
 const BROWSER_PREFIXES = ['/ui', '/docs'];
 

@@ -87,6 +87,7 @@ const ROUTES: Record<string, RouteDoc> = {
   'POST /v2/models/:model/versions/:version/infer': { operationId: 'modelVersionInfer', tag: 'kserve' },
   'GET /healthz': { operationId: 'healthz', tag: 'health' },
   'GET /readyz': { operationId: 'readyz', tag: 'health' },
+  'GET /readyz/api': { operationId: 'apiReady', tag: 'health' },
   'GET /v2/health/live': { operationId: 'serverLive', tag: 'health' },
   'GET /v2/health/ready': { operationId: 'serverReady', tag: 'health' },
   'GET /metrics': { operationId: 'metrics', tag: 'metrics' },

@@ -20,9 +20,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       throw new HttpError(503, `Redis is unreachable: ${(error as Error).message}`);
     }
   };
-  // The API's own readiness (a load balancer's, Kubernetes'): it can accept and queue work as
-  // long as Redis answers, also while no worker is alive (workers scaled to zero start again
-  // on the queue depth that the queued work makes).
+  // The API process's own readiness (a load balancer's, Kubernetes'): it answers as long as Redis
+  // does, also while no worker is alive, so that an API replica stays in its Service while workers
+  // restart. (/readyz keeps the contract's meaning: the farm's readiness.)
   const apiReady = async () => {
     await redisReachable();
     return { status: 'ready' as const, workers: (await farm.directory.live()).length };
@@ -39,6 +39,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   const farmReadySchema = { summary: 'Farm readiness: Redis reachable and ≥ 1 live worker', response: { 200: readySchema, 503: errorSchema } };
   app.get('/healthz', { schema: liveSchema }, live);
   app.get('/v2/health/live', { schema: liveSchema }, live);
-  app.get('/readyz', { schema: apiReadySchema }, apiReady);
+  app.get('/readyz', { schema: farmReadySchema }, farmReady);
+  app.get('/readyz/api', { schema: apiReadySchema }, apiReady);
   app.get('/v2/health/ready', { schema: farmReadySchema }, farmReady);
 };

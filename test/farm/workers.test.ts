@@ -38,7 +38,8 @@ describe('workers', () => {
       const notReady = await farm.get('/v2/health/ready');
       assert.equal(notReady.statusCode, 503);
       assert.match(notReady.json().error, /no worker is alive/);
-      assert.deepEqual((await farm.get('/readyz')).json(), { status: 'ready', workers: 0 });
+      assert.equal((await farm.get('/readyz')).statusCode, 503);
+      assert.deepEqual((await farm.get('/readyz/api')).json(), { status: 'ready', workers: 0 });
       const refused = await farm.post('/v1/builds', smallBuild(1));
       assert.equal(refused.statusCode, 503);
       assert.match(refused.json().message, /no worker is alive/);

@@ -53,7 +53,7 @@ describe('API keys', () => {
         }
       }
     }
-    for (const url of ['/healthz', '/readyz', '/v2/health/live', '/v2/health/ready', '/metrics']) {
+    for (const url of ['/healthz', '/readyz', '/readyz/api', '/v2/health/live', '/v2/health/ready', '/metrics']) {
       assert.equal((await request('GET', url)).statusCode, 200, url);
     }
   });

@@ -3,7 +3,7 @@
 // no USER that the base image lacks); the compose file validates against the Compose schema;
 // every Kubernetes manifest validates against the API's JSON schemas (kubernetes-models,
 // KEDA's for the ScaledObjects), and carries what the farm needs (probes, resources, GPUs,
-// Redis persistence and noeviction, scaling from zero on queue depth).
+// Redis persistence and noeviction, scaling on queue depth).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,16 +116,16 @@ describe('deploy/', () => {
     assert.match(args, /--appendonly yes/);
     assert.ok((redis.spec.volumeClaimTemplates as unknown[]).length === 1);
     const api = all.find((m) => m.metadata.name === 'trtfarm-api' && m.kind === 'Deployment')!;
-    assert.equal((api.spec.template!.spec.containers[0].readinessProbe as { httpGet: { path: string } }).httpGet.path, '/readyz');
+    assert.equal((api.spec.template!.spec.containers[0].readinessProbe as { httpGet: { path: string } }).httpGet.path, '/readyz/api');
   });
 
-  it('scales each GPU class from zero on its queue depth from /metrics (KEDA, Prometheus scaler)', () => {
+  it('scales each GPU class from one worker up on its queue depth from /metrics (KEDA, Prometheus scaler)', () => {
     const all = manifests();
     const workers = new Set(all.filter((m) => m.kind === 'Deployment' && m.metadata.name.startsWith('trtfarm-worker-')).map((m) => m.metadata.name));
     const scaled = all.filter((m) => m.kind === 'ScaledObject');
     assert.deepEqual(new Set(scaled.map((s) => (s.spec.scaleTargetRef as { name: string }).name)), workers);
     for (const object of scaled) {
-      assert.equal(object.spec.minReplicaCount, 0);
+      assert.equal(object.spec.minReplicaCount, 1);
       const [trigger] = object.spec.triggers as { type: string; metadata: { query: string } }[];
       assert.equal(trigger.type, 'prometheus');
       assert.match(trigger.metadata.query, /trtfarm_queue_jobs\{queue=~"\(build\|infer\)\\\\\.cuda-sm_\d+-\.\*"/);

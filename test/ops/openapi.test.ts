@@ -57,7 +57,7 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(doc.components.securitySchemes.apiKey.type, 'http');
     assert.deepEqual(doc.components.securitySchemes.apiKey.scheme, 'bearer');
     assert.deepEqual(doc.security, [{ apiKey: [] }]);
-    for (const url of ['/healthz', '/readyz', '/v2/health/live', '/v2/health/ready', '/metrics']) assert.deepEqual(doc.paths[url].get.security, [], url);
+    for (const url of ['/healthz', '/readyz', '/readyz/api', '/v2/health/live', '/v2/health/ready', '/metrics']) assert.deepEqual(doc.paths[url].get.security, [], url);
     assert.equal(doc.paths['/v1/workers'].get.security, undefined, 'the document-wide scheme applies');
   });
 
