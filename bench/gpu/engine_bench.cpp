@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/builder.h"
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "cuda/cuda_engine.h"
 
 using namespace trtfarm;

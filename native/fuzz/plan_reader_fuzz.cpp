@@ -11,7 +11,7 @@
 #include "core/error.h"
 #include "core/input_binding.h"
 #include "core/plan_format.h"
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "core/shapes.h"
 
 namespace {

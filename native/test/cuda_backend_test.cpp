@@ -16,7 +16,7 @@
 #include "core/builder.h"
 #include "core/cancel.h"
 #include "core/half.h"
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "cuda/kernels.h"
 #include "cuda/tactics.h"
 #include "reference.h"

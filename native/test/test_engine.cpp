@@ -3,7 +3,7 @@
 
 #include "check.h"
 #include "core/builder.h"
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "seed_networks.h"
 
 using namespace trtfarm;

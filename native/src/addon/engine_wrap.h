@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "core/runtime.h"
+#include "registry/runtime.h"
 
 namespace trtfarm::addon {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "promise_worker.h"
 
 namespace trtfarm::addon {

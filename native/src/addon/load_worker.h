@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "core/runtime.h"
+#include "registry/runtime.h"
 #include "promise_worker.h"
 
 namespace trtfarm::addon {

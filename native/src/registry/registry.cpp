@@ -1,7 +1,7 @@
 // Which backends this addon was compiled with; the CMake options decide (TRTFARM_HAVE_*).
 #include "../cpu/cpu_backend.h"
-#include "backend.h"
-#include "error.h"
+#include "../core/backend.h"
+#include "../core/error.h"
 #ifdef TRTFARM_HAVE_CUDA
 #include "../cuda/cuda_backend.h"
 #endif

@@ -1,6 +1,6 @@
 #include "runtime.h"
 
-#include "error.h"
+#include "../core/error.h"
 
 namespace trtfarm {
 
