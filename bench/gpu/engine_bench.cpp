@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/builder.h"
-#include "registry/runtime.h"
 #include "cuda/cuda_engine.h"
+#include "registry/runtime.h"
 
 using namespace trtfarm;
 

@@ -11,8 +11,8 @@
 #include "core/error.h"
 #include "core/input_binding.h"
 #include "core/plan_format.h"
-#include "registry/runtime.h"
 #include "core/shapes.h"
+#include "registry/runtime.h"
 
 namespace {
 

@@ -16,9 +16,9 @@
 #include "core/builder.h"
 #include "core/cancel.h"
 #include "core/half.h"
-#include "registry/runtime.h"
 #include "cuda/kernels.h"
 #include "cuda/tactics.h"
+#include "registry/runtime.h"
 #include "reference.h"
 #include "seed_networks.h"
 
