@@ -6,7 +6,8 @@
 #include <cstring>
 #include <string>
 
-#include "check.h"
+#include "../gpu/cublaslt.h"
+#include "../gpu/stream.h"
 #include "dtype_dispatch.h"
 #include "fp8_gemm.h"
 #include "fp8_kernels.h"
@@ -25,19 +26,6 @@ constexpr size_t kWorkspaceBytes = 32u << 20;
 constexpr float kBudgetMicros = 2000;  // per candidate: enough repeats for a stable median, no more
 constexpr int kMinRepeats = 3, kMaxRepeats = 15;
 
-class EventPair {
- public:
-  EventPair() {
-    check(cudaEventCreate(&start), "cudaEventCreate");
-    check(cudaEventCreate(&stop), "cudaEventCreate");
-  }
-  ~EventPair() {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-  }
-  cudaEvent_t start = nullptr, stop = nullptr;
-};
-
 }  // namespace
 
 Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precision, const CancelFlag* cancel)
@@ -45,27 +33,27 @@ Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precisi
   const char* log = std::getenv("TRTFARM_CUDA_TUNING_LOG");
   log_ = log != nullptr && std::string(log) == "1";
   int device = 0, l2 = 0;
-  check(cudaGetDevice(&device), "cudaGetDevice");
-  check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "cudaDeviceGetAttribute(L2)");
-  flush_ = DeviceBuffer(2 * static_cast<size_t>(l2));
-  check(cudaMemsetAsync(flush_.get(), 0, flush_.bytes(), stream_), "cudaMemsetAsync");
-  sink_ = DeviceBuffer(sizeof(uint32_t));
-  workspace_ = DeviceBuffer(kWorkspaceBytes);
+  gpu::check(cudaGetDevice(&device), "cudaGetDevice");
+  gpu::check(cudaDeviceGetAttribute(&l2, cudaDevAttrL2CacheSize, device), "cudaDeviceGetAttribute(L2)");
+  flush_ = gpu::DeviceBuffer(2 * static_cast<size_t>(l2));
+  gpu::check(cudaMemsetAsync(flush_.get(), 0, flush_.bytes(), stream_), "cudaMemsetAsync");
+  sink_ = gpu::DeviceBuffer(sizeof(uint32_t));
+  workspace_ = gpu::DeviceBuffer(kWorkspaceBytes);
 }
 
 float Autotuner::time(const std::function<void(const void* w, void* y)>& layer) {
-  EventPair events;
+  const gpu::Event start = gpu::newEvent(cudaEventDefault), stop = gpu::newEvent(cudaEventDefault);
   std::vector<float> micros;
   layer(w_.get(), y_.get());  // warm-up: module load, heuristics caches
   for (int rep = 0; rep < kMaxRepeats; ++rep) {
     launchTouch(flush_.get(), static_cast<int64_t>(flush_.bytes()), sink_.get(), stream_);
-    check(cudaEventRecord(events.start, stream_), "cudaEventRecord");
+    gpu::check(cudaEventRecord(start.get(), stream_), "cudaEventRecord");
     layer(w_.get(), y_.get());
     layer(w2_.get(), y2_.get());
-    check(cudaEventRecord(events.stop, stream_), "cudaEventRecord");
-    check(cudaEventSynchronize(events.stop), "cudaEventSynchronize");
+    gpu::check(cudaEventRecord(stop.get(), stream_), "cudaEventRecord");
+    gpu::check(cudaEventSynchronize(stop.get()), "cudaEventSynchronize");
     float ms = 0;
-    check(cudaEventElapsedTime(&ms, events.start, events.stop), "cudaEventElapsedTime");
+    gpu::check(cudaEventElapsedTime(&ms, start.get(), stop.get()), "cudaEventElapsedTime");
     micros.push_back(ms * 500);  // two layers: µs per layer
     float total = 0;
     for (float m : micros) total += 2 * m;
@@ -77,24 +65,24 @@ float Autotuner::time(const std::function<void(const void* w, void* y)>& layer) 
 
 void Autotuner::uploadWeights(const Program& program, const Op& op) {
   const Weights& w = program.weights.at(op.weight);
-  w_ = DeviceBuffer(w.bytes.size());
-  w2_ = DeviceBuffer(w.bytes.size());
-  check(cudaMemcpy(w_.get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(weights)");
-  check(cudaMemcpy(w2_.get(), w_.get(), w.bytes.size(), cudaMemcpyDeviceToDevice), "cudaMemcpy(weights)");
-  dequantized_ = DeviceBuffer();
-  dequantized2_ = DeviceBuffer();
+  w_ = gpu::DeviceBuffer(w.bytes.size());
+  w2_ = gpu::DeviceBuffer(w.bytes.size());
+  gpu::check(cudaMemcpy(w_.get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(weights)");
+  gpu::check(cudaMemcpy(w2_.get(), w_.get(), w.bytes.size(), cudaMemcpyDeviceToDevice), "cudaMemcpy(weights)");
+  dequantized_ = gpu::DeviceBuffer();
+  dequantized2_ = gpu::DeviceBuffer();
   if (w.dtype == DType::F8E4M3) {
-    dequantized_ = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
-    dequantized2_ = DeviceBuffer(dequantized_.bytes());
+    dequantized_ = gpu::DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
+    dequantized2_ = gpu::DeviceBuffer(dequantized_.bytes());
     launchDequantizeE4m3(w_.get(), dequantized_.get(), op.n, op.k, stream_);
     launchDequantizeE4m3(w2_.get(), dequantized2_.get(), op.n, op.k, stream_);
-    check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    gpu::check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
   }
-  bias_ = DeviceBuffer();
+  bias_ = gpu::DeviceBuffer();
   if (op.bias >= 0) {
     const Weights& b = program.weights.at(op.bias);
-    bias_ = DeviceBuffer(b.bytes.size());
-    check(cudaMemcpy(bias_.get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(bias)");
+    bias_ = gpu::DeviceBuffer(b.bytes.size());
+    gpu::check(cudaMemcpy(bias_.get(), b.bytes.data(), b.bytes.size(), cudaMemcpyHostToDevice), "cudaMemcpy(bias)");
   }
 }
 
@@ -105,10 +93,10 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
     weightsOf_ = opIndex;
   }
   const size_t elem = dtypeSize(type_);
-  if (x_.bytes() < rows * op.k * elem) x_ = DeviceBuffer(rows * op.k * elem);
+  if (x_.bytes() < rows * op.k * elem) x_ = gpu::DeviceBuffer(rows * op.k * elem);
   if (y_.bytes() < rows * op.n * elem) {
-    y_ = DeviceBuffer(rows * op.n * elem);
-    y2_ = DeviceBuffer(rows * op.n * elem);
+    y_ = gpu::DeviceBuffer(rows * op.n * elem);
+    y2_ = gpu::DeviceBuffer(rows * op.n * elem);
   }
   launchFillRandom(type_, x_.get(), rows * op.k, 0x7f4a7c15u, stream_);
   const void* bias = op.bias >= 0 ? bias_.get() : nullptr;
@@ -116,7 +104,7 @@ Tactic Autotuner::tune(const Program& program, int32_t opIndex, int64_t rows) {
   const DType wType = program.weights.at(op.weight).dtype;
   const bool fp8 = wType == DType::F8E4M3;
   if (fp8 && scratch_.bytes() < fp8ScratchBytes(rows, op.k, op.n))
-    scratch_ = DeviceBuffer(fp8ScratchBytes(rows, op.k, op.n));
+    scratch_ = gpu::DeviceBuffer(fp8ScratchBytes(rows, op.k, op.n));
 
   Tactic best;
   best.micros = -1;

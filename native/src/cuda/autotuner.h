@@ -12,7 +12,7 @@
 
 #include "../core/cancel.h"
 #include "../core/program.h"
-#include "cuda_buffer.h"
+#include "../gpu/device_buffer.h"
 #include "tactics.h"
 
 namespace trtfarm::cuda {
@@ -35,9 +35,9 @@ class Autotuner {
   const CancelFlag* cancel_;
   DType type_;
   bool log_;
-  DeviceBuffer flush_, sink_, workspace_, x_, y_, y2_, w_, w2_, bias_;
-  DeviceBuffer scratch_;                        // fp8 builds' (fp8_gemm.h)
-  DeviceBuffer dequantized_, dequantized2_;     // fp8 builds: w_ and w2_ in fp16 (LtDequantized)
+  gpu::DeviceBuffer flush_, sink_, workspace_, x_, y_, y2_, w_, w2_, bias_;
+  gpu::DeviceBuffer scratch_;                        // fp8 builds' (fp8_gemm.h)
+  gpu::DeviceBuffer dequantized_, dequantized2_;     // fp8 builds: w_ and w2_ in fp16 (LtDequantized)
   int32_t weightsOf_ = -1;  // the op whose weights w_, w2_ and bias_ hold
 };
 

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "autotuner.h"
-#include "check.h"
+#include "../gpu/cublaslt.h"
+#include "../gpu/device_query.h"
+#include "../gpu/stream.h"
 #include "cuda_engine.h"
 #include "device_query.h"
 #include "dtype_dispatch.h"
@@ -29,11 +31,11 @@ class CudaBackend : public Backend {
  public:
   explicit CudaBackend(int device) : device_(device) {
     std::string reason;
-    const int count = visibleDeviceCount(&reason);
+    const int count = gpu::visibleDeviceCount(&reason);
     if (device < 0 || device >= count)
       throw Error(ErrorCode::Backend, "no cuda device " + std::to_string(device) + " (" + std::to_string(count) +
                                           " visible" + (reason.empty() ? "" : ": " + reason) + ")");
-    info_ = describeDevice(device);
+    info_ = gpu::describeDevice(device);
     key_ = compatKeyFor(device);
   }
 
@@ -44,7 +46,7 @@ class CudaBackend : public Backend {
 
   std::vector<uint8_t> tune(const Program& program, const BuildConfig& config, const BatchRange& batch,
                             const ProgressFn& progress) override {
-    check(cudaSetDevice(device_), "cudaSetDevice");
+    gpu::check(cudaSetDevice(device_), "cudaSetDevice");
     TacticTable table;
     table.cublasLtVersion = cublasLtGetVersion();
     table.precision = config.precision;
@@ -57,50 +59,37 @@ class CudaBackend : public Backend {
     const size_t total = gemms * table.buckets.size();
     size_t done = 0;
 
-    cudaStream_t stream = nullptr;
-    cublasLtHandle_t lt = nullptr;
-    check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
-    const cublasStatus_t created = cublasLtCreate(&lt);
-    if (created != CUBLAS_STATUS_SUCCESS) {
-      cudaStreamDestroy(stream);
-      check(created, "cublasLtCreate");
-    }
-    try {
-      if (progress) progress(0, "autotuning");
-      std::optional<Autotuner> tuner;  // made at the first product to time: a warm cache times none
-      for (size_t i = 0; i < program.ops.size(); ++i) {
-        const Op& op = program.ops[i];
-        if (op.kind != Op::Kind::Gemm) continue;
-        table.gemms.emplace_back();
-        GemmTactics& g = table.gemms.back();
-        g.op = static_cast<int32_t>(i);
-        g.key = {op.k, op.n, op.activation, op.bias >= 0};
-        for (int64_t bucket : table.buckets) {
-          const int64_t rows = rowsAt(program, op, bucket);
-          throwIfCancelled(config.cancel);
-          const Tactic* known = earlier.find(g.key, rows);
-          const auto hit = cache.find(timingKey(g.key, config.precision, rows));
-          if (!known && hit != cache.end() && cachedTacticRuns(hit->second, program.weights.at(op.weight).dtype, rows, op.k))
-            known = &hit->second;
-          if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
-          if (!known && !tuner) tuner.emplace(lt, stream, config.precision, config.cancel);
-          const Tactic chosen = known ? *known : tuner->tune(program, g.op, rows);
-          g.rows.push_back(rows);
-          g.tactics.push_back(chosen);
-          ++done;
-          if (progress)
-            progress(static_cast<double>(done) / total,
-                     "autotuning layer " + std::to_string(i) + " (" + std::to_string(op.k) + "x" +
-                         std::to_string(op.n) + ") at batch " + std::to_string(bucket));
-        }
+    // Declared before the tuner that uses them, so they are destroyed after it.
+    const gpu::Stream stream = gpu::newStream();
+    const gpu::LtHandle lt = gpu::newLtHandle();
+    if (progress) progress(0, "autotuning");
+    std::optional<Autotuner> tuner;  // made at the first product to time: a warm cache times none
+    for (size_t i = 0; i < program.ops.size(); ++i) {
+      const Op& op = program.ops[i];
+      if (op.kind != Op::Kind::Gemm) continue;
+      table.gemms.emplace_back();
+      GemmTactics& g = table.gemms.back();
+      g.op = static_cast<int32_t>(i);
+      g.key = {op.k, op.n, op.activation, op.bias >= 0};
+      for (int64_t bucket : table.buckets) {
+        const int64_t rows = rowsAt(program, op, bucket);
+        throwIfCancelled(config.cancel);
+        const Tactic* known = earlier.find(g.key, rows);
+        const auto hit = cache.find(timingKey(g.key, config.precision, rows));
+        if (!known && hit != cache.end() && cachedTacticRuns(hit->second, program.weights.at(op.weight).dtype, rows, op.k))
+          known = &hit->second;
+        if (!known) known = table.find(g.key, rows);  // the same product timed earlier in this build
+        if (!known && !tuner) tuner.emplace(lt.get(), stream.get(), config.precision, config.cancel);
+        const Tactic chosen = known ? *known : tuner->tune(program, g.op, rows);
+        g.rows.push_back(rows);
+        g.tactics.push_back(chosen);
+        ++done;
+        if (progress)
+          progress(static_cast<double>(done) / total,
+                   "autotuning layer " + std::to_string(i) + " (" + std::to_string(op.k) + "x" +
+                       std::to_string(op.n) + ") at batch " + std::to_string(bucket));
       }
-    } catch (...) {
-      cublasLtDestroy(lt);
-      cudaStreamDestroy(stream);
-      throw;
     }
-    cublasLtDestroy(lt);
-    cudaStreamDestroy(stream);
     return table.serialize();
   }
 
@@ -185,12 +174,12 @@ BackendStatus status() {
   s.name = "cuda";
   s.compiled = true;
   std::string reason;
-  const int count = visibleDeviceCount(&reason);
+  const int count = gpu::visibleDeviceCount(&reason);
   s.available = count > 0;
   s.reason = reason;
   try {
     s.version = libraryVersion();
-    for (int i = 0; i < count; ++i) s.devices.push_back(describeDevice(i));
+    for (int i = 0; i < count; ++i) s.devices.push_back(gpu::describeDevice(i));
   } catch (const Error& e) {
     s.available = false;
     s.reason = e.what();

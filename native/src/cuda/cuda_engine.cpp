@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "check.h"
+#include "../gpu/cublaslt.h"
+#include "../gpu/stream.h"
 #include "dtype_dispatch.h"
 #include "fp8_gemm.h"
 #include "fp8_kernels.h"
@@ -96,11 +97,11 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
     }
   }
 
-  check(cudaSetDevice(device_), "cudaSetDevice");
+  gpu::check(cudaSetDevice(device_), "cudaSetDevice");
   for (const Weights& w : plan.program.weights) {
     weights_.emplace_back(w.bytes.size());
-    check(cudaMemcpy(weights_.back().get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice),
-          "cudaMemcpy(weights)");
+    gpu::check(cudaMemcpy(weights_.back().get(), w.bytes.data(), w.bytes.size(), cudaMemcpyHostToDevice),
+               "cudaMemcpy(weights)");
   }
   prepareFp8();
   contextSizes_.arenaBytes = memory_.arenaBytes;
@@ -142,12 +143,12 @@ void CudaEngine::prepareFp8() {
     const Op& op = program_.ops[i];
     if (op.kind == Op::Kind::Gemm && program_.weights[op.weight].dtype == DType::F8E4M3 &&
         dequantized_[op.weight].bytes() == 0 && needsFp16(i)) {
-      dequantized_[op.weight] = DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
+      dequantized_[op.weight] = gpu::DeviceBuffer(static_cast<size_t>(op.n * op.k) * sizeof(uint16_t));
       // Once at load, on the default stream: shared by every context, which all start later.
       launchDequantizeE4m3(weights_[op.weight].get(), dequantized_[op.weight].get(), op.n, op.k, nullptr);
     }
   }
-  check(cudaStreamSynchronize(nullptr), "cudaStreamSynchronize");
+  gpu::check(cudaStreamSynchronize(nullptr), "cudaStreamSynchronize");
 }
 
 std::unique_ptr<ExecContext> CudaEngine::makeContext() const {
@@ -188,9 +189,9 @@ cublasLtMatmulAlgo_t CudaEngine::algorithmFor(const ExecContext& ctx, const LtMa
     cublasLtMatmulAlgo_t algo;
     std::memcpy(&algo, tactic->algo.data(), sizeof algo);
     size_t workspace = 0;
-    if (matmul.supports(ctx.lt, algo, &workspace) && workspace <= ctx.workspace.bytes()) return algo;
+    if (matmul.supports(ctx.lt.get(), algo, &workspace) && workspace <= ctx.workspace.bytes()) return algo;
   }
-  const auto results = matmul.candidates(ctx.lt, 1, ctx.workspace.bytes());
+  const auto results = matmul.candidates(ctx.lt.get(), 1, ctx.workspace.bytes());
   if (results.empty()) throw Error(ErrorCode::Runtime, "cuBLASLt has no algorithm for this matrix product");
   return results[0].algo;
 }
@@ -221,15 +222,15 @@ void CudaEngine::enqueueGemm(ExecContext& ctx, int32_t opIndex, int64_t batch, G
 
   if (const Tactic* gemv = gemvTactic(opIndex, batch)) {
     launchGemv(wType, edgeX ? DType::F32 : type_, edgeY ? DType::F32 : type_, gemv->variant, w, bias, edgeX ? edgeX : x,
-               edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, ctx.stream);
+               edgeY ? edgeY : y, rows, op.k, op.n, op.activation, op.alpha, ctx.stream.get());
     return;
   }
   const GemmTactics* entry = tactics_.forOp(opIndex);
   const Tactic* tactic = entry ? &entry->tactics[tactics_.bucketFor(batch)] : nullptr;
   if (wType == DType::F8E4M3 && tactic != nullptr && tactic->kind == TacticKind::Lt) {
     auto matmul = std::make_unique<LtMatmul>(fp8FullyConnected(rows, op.k, op.n, ctx.fp8Scratch.get()));
-    runFp8Gemm(ctx.lt, *matmul, algorithmFor(ctx, *matmul, tactic), w, bias, x, y, op.activation, op.alpha,
-               ctx.fp8Scratch.get(), ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream);
+    runFp8Gemm(ctx.lt.get(), *matmul, algorithmFor(ctx, *matmul, tactic), w, bias, x, y, op.activation, op.alpha,
+               ctx.fp8Scratch.get(), ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream.get());
     graph.matmuls.push_back(std::move(matmul));
     return;
   }
@@ -239,9 +240,9 @@ void CudaEngine::enqueueGemm(ExecContext& ctx, int32_t opIndex, int64_t batch, G
   }
   auto matmul = std::make_unique<LtMatmul>(
       LtShape::fullyConnected(type_, precision_, rows, op.k, op.n, bias != nullptr, op.activation == Activation::Relu));
-  matmul->run(ctx.lt, algorithmFor(ctx, *matmul, tactic), w, x, y, bias, ctx.workspace.get(), ctx.workspace.bytes(),
-              ctx.stream);
-  if (!ltFuses(op.activation)) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, ctx.stream);
+  matmul->run(ctx.lt.get(), algorithmFor(ctx, *matmul, tactic), w, x, y, bias, ctx.workspace.get(), ctx.workspace.bytes(),
+              ctx.stream.get());
+  if (!ltFuses(op.activation)) launchActivation(type_, y, y, rows * op.n, op.activation, op.alpha, ctx.stream.get());
   graph.matmuls.push_back(std::move(matmul));
 }
 
@@ -297,8 +298,8 @@ void CudaEngine::enqueueMatMul(ExecContext& ctx, const Op& op, int64_t batch, Gr
     s.strideB = countA == 1 ? 0 : m * k;
     s.strideD = m * n;
     auto matmul = std::make_unique<LtMatmul>(s);
-    matmul->run(ctx.lt, algorithmFor(ctx, *matmul, nullptr), baseB, base, baseOut, nullptr, ctx.workspace.get(),
-                ctx.workspace.bytes(), ctx.stream);
+    matmul->run(ctx.lt.get(), algorithmFor(ctx, *matmul, nullptr), baseB, base, baseOut, nullptr, ctx.workspace.get(),
+                ctx.workspace.bytes(), ctx.stream.get());
     graph.matmuls.push_back(std::move(matmul));
     return;
   }
@@ -315,8 +316,8 @@ void CudaEngine::enqueueMatMul(ExecContext& ctx, const Op& op, int64_t batch, Gr
       strideA *= la[d];
       strideB *= lb[d];
     }
-    matmul->run(ctx.lt, algo, baseB + ib * n * k * elem, base + ia * m * k * elem, baseOut + o * m * n * elem, nullptr,
-                ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream);
+    matmul->run(ctx.lt.get(), algo, baseB + ib * n * k * elem, base + ia * m * k * elem, baseOut + o * m * n * elem, nullptr,
+                ctx.workspace.get(), ctx.workspace.bytes(), ctx.stream.get());
   }
   graph.matmuls.push_back(std::move(matmul));
 }
@@ -347,7 +348,7 @@ void CudaEngine::enqueueBinary(ExecContext& ctx, const Op& op, int64_t batch) {
     strideB *= db;
   }
   launchBinary(type_, op.binary, pointer(ctx, op.inputs[0]), pointer(ctx, op.inputs[1]), pointer(ctx, op.output), shape,
-               ctx.stream);
+               ctx.stream.get());
 }
 
 void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
@@ -379,7 +380,7 @@ void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
     const int32_t v = program_.inputs[i];
     if (inputConverted[i])
       launchConvert(DType::F32, type_, ctx.edgeInputs[i].get(), pointer(ctx, v),
-                    elementsAt(program_.values[v].shape, batch), ctx.stream);
+                    elementsAt(program_.values[v].shape, batch), ctx.stream.get());
   }
   for (size_t i = 0; i < program_.ops.size(); ++i) {
     const Op& op = program_.ops[i];
@@ -389,7 +390,7 @@ void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
       case Op::Kind::Binary: enqueueBinary(ctx, op, batch); break;
       case Op::Kind::Unary:
         launchActivation(type_, pointer(ctx, op.inputs[0]), pointer(ctx, op.output),
-                         elementsAt(program_.values[op.output].shape, batch), op.activation, op.alpha, ctx.stream);
+                         elementsAt(program_.values[op.output].shape, batch), op.activation, op.alpha, ctx.stream.get());
         break;
       case Op::Kind::Alias: break;  // same storage (memory plan)
       default: throw Error(ErrorCode::Plan, "plan has an op kind this backend does not know");
@@ -399,7 +400,7 @@ void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
     const int32_t v = program_.outputs[i];
     if (outputConverted[i])
       launchConvert(type_, DType::F32, pointer(ctx, v), ctx.edgeOutputs[i].get(),
-                    elementsAt(program_.values[v].shape, batch), ctx.stream);
+                    elementsAt(program_.values[v].shape, batch), ctx.stream.get());
   }
 }
 
@@ -419,19 +420,19 @@ CudaEngine::Graph& CudaEngine::graphFor(ExecContext& ctx, int64_t batch) {
   Graph graph;
   enqueue(ctx, batch, graph);
   cudaGraph_t captured = nullptr;
-  check(cudaStreamBeginCapture(ctx.stream, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+  gpu::check(cudaStreamBeginCapture(ctx.stream.get(), cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
   try {
     enqueue(ctx, batch, graph);
   } catch (...) {
-    cudaStreamEndCapture(ctx.stream, &captured);
+    cudaStreamEndCapture(ctx.stream.get(), &captured);
     if (captured) cudaGraphDestroy(captured);
     cudaGetLastError();
     throw;
   }
-  check(cudaStreamEndCapture(ctx.stream, &captured), "cudaStreamEndCapture");
+  gpu::check(cudaStreamEndCapture(ctx.stream.get(), &captured), "cudaStreamEndCapture");
   const cudaError_t instantiated = cudaGraphInstantiate(&graph.exec, captured, 0);
   cudaGraphDestroy(captured);
-  check(instantiated, "cudaGraphInstantiate");
+  gpu::check(instantiated, "cudaGraphInstantiate");
   graph.lastUse = ++ctx.uses;
   return ctx.graphs.emplace(batch, std::move(graph)).first->second;
 }
@@ -440,16 +441,16 @@ void CudaEngine::run(int64_t batch, const std::vector<const float*>& inputs, con
   checkBatch(batch);
   if (inputs.size() != program_.inputs.size() || outputs.size() != program_.outputs.size())
     throw Error(ErrorCode::Input, "wrong number of input or output buffers");
-  check(cudaSetDevice(device_), "cudaSetDevice");
+  gpu::check(cudaSetDevice(device_), "cudaSetDevice");
   const ContextPool::Lease ctx = contexts_.acquire();
   HostTransfer io(hostIo_, *ctx);
-  const auto staging = [](const std::vector<PinnedBuffer>& buffers, size_t i) {
+  const auto staging = [](const std::vector<gpu::PinnedBuffer>& buffers, size_t i) {
     return buffers.empty() ? nullptr : &buffers[i];
   };
   for (size_t i = 0; i < inputs.size(); ++i)
     io.toDevice(edgeInput(*ctx, i), inputs[i], elementsAt(program_.values[program_.inputs[i]].shape, batch) * sizeof(float),
                 staging(ctx->stagedInputs, i));
-  check(cudaGraphLaunch(graphFor(*ctx, batch).exec, ctx->stream), "cudaGraphLaunch");
+  gpu::check(cudaGraphLaunch(graphFor(*ctx, batch).exec, ctx->stream.get()), "cudaGraphLaunch");
   for (size_t i = 0; i < outputs.size(); ++i)
     io.toHost(outputs[i], edgeOutput(*ctx, i), elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float),
               staging(ctx->stagedOutputs, i));
@@ -458,32 +459,22 @@ void CudaEngine::run(int64_t batch, const std::vector<const float*>& inputs, con
 
 std::vector<float> CudaEngine::timeReplays(int64_t batch, int reps) {
   checkBatch(batch);
-  check(cudaSetDevice(device_), "cudaSetDevice");
+  gpu::check(cudaSetDevice(device_), "cudaSetDevice");
   const ContextPool::Lease ctx = contexts_.acquire();
-  const cudaStream_t stream = ctx->stream;
+  const cudaStream_t stream = ctx->stream.get();
   const cudaGraphExec_t exec = graphFor(*ctx, batch).exec;
-  for (int i = 0; i < kWarmupReplays; ++i) check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
-  cudaEvent_t start = nullptr, stop = nullptr;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
+  for (int i = 0; i < kWarmupReplays; ++i) gpu::check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
+  const gpu::Event start = gpu::newEvent(cudaEventDefault), stop = gpu::newEvent(cudaEventDefault);
   std::vector<float> ms;
-  try {
-    for (int i = 0; i < reps; ++i) {
-      check(cudaEventRecord(start, stream), "cudaEventRecord");
-      check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
-      check(cudaEventRecord(stop, stream), "cudaEventRecord");
-      check(cudaEventSynchronize(stop), "cudaEventSynchronize");
-      float t = 0;
-      check(cudaEventElapsedTime(&t, start, stop), "cudaEventElapsedTime");
-      ms.push_back(t);
-    }
-  } catch (...) {
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-    throw;
+  for (int i = 0; i < reps; ++i) {
+    gpu::check(cudaEventRecord(start.get(), stream), "cudaEventRecord");
+    gpu::check(cudaGraphLaunch(exec, stream), "cudaGraphLaunch");
+    gpu::check(cudaEventRecord(stop.get(), stream), "cudaEventRecord");
+    gpu::check(cudaEventSynchronize(stop.get()), "cudaEventSynchronize");
+    float t = 0;
+    gpu::check(cudaEventElapsedTime(&t, start.get(), stop.get()), "cudaEventElapsedTime");
+    ms.push_back(t);
   }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
   return ms;
 }
 

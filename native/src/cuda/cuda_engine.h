@@ -13,7 +13,7 @@
 
 #include "../core/backend.h"
 #include "context_pool.h"
-#include "cuda_buffer.h"
+#include "../gpu/device_buffer.h"
 #include "host_io.h"
 #include "lt_matmul.h"
 #include "memory_plan.h"
@@ -67,10 +67,10 @@ class CudaEngine : public Engine {
   std::vector<int32_t> reader_, writer_;  // per value: an op reading it, the op writing it (-1: none)
   HostIo hostIo_;
   ContextSizes contextSizes_;
-  std::vector<DeviceBuffer> weights_;
+  std::vector<gpu::DeviceBuffer> weights_;
   // fp8 builds: per weight, its fp16 dequantization for the cuBLASLt batches where the tuner
   // found no fp8 kernel that runs (empty elsewhere).
-  std::vector<DeviceBuffer> dequantized_;
+  std::vector<gpu::DeviceBuffer> dequantized_;
   ContextPool contexts_;  // last: its graphs refer to the weights, so it goes first
 };
 

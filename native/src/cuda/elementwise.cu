@@ -2,7 +2,7 @@
 // cannot fuse, broadcasting binary ops, and random fill for autotuning.
 #include <algorithm>
 
-#include "check.h"
+#include "../gpu/check.h"
 #include "dtype_dispatch.h"
 #include "element.cuh"
 #include "kernels.h"
@@ -110,7 +110,7 @@ void launchTouch(const void* data, int64_t bytes, void* sink, cudaStream_t strea
   const int64_t count = bytes / 16;
   touchKernel<<<gridFor(count), kThreads, 0, stream>>>(static_cast<const uint4*>(data), count,
                                                          static_cast<uint32_t*>(sink));
-  checkLaunch("cache flush kernel");
+  gpu::checkLaunch("cache flush kernel");
 }
 
 void launchConvert(DType from, DType to, const void* src, void* dst, int64_t count, cudaStream_t stream) {
@@ -156,7 +156,7 @@ void launchFillRandom(DType type, void* dst, int64_t count, uint32_t seed, cudaS
     using T = decltype(t);
     fillRandomKernel<T><<<gridFor(count), kThreads, 0, stream>>>(static_cast<T*>(dst), count, seed);
   });
-  checkLaunch("random fill kernel");
+  gpu::checkLaunch("random fill kernel");
 }
 
 }  // namespace trtfarm::cuda

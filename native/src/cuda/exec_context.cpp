@@ -3,47 +3,30 @@
 namespace trtfarm::cuda {
 
 ExecContext::ExecContext(int device, const ContextSizes& sizes) {
-  check(cudaSetDevice(device), "cudaSetDevice");
-  check(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
-  const cublasStatus_t created = cublasLtCreate(&lt);
-  if (created != CUBLAS_STATUS_SUCCESS) {
-    cudaStreamDestroy(stream);
-    check(created, "cublasLtCreate");
+  gpu::check(cudaSetDevice(device), "cudaSetDevice");
+  // Members own what they hold: a throw from here destroys those made so far (~ExecContext is not run).
+  stream = gpu::newStream();
+  lt = gpu::newLtHandle();
+  arena = gpu::DeviceBuffer(sizes.arenaBytes);
+  workspace = gpu::DeviceBuffer(sizes.workspaceBytes);
+  fp8Scratch = gpu::DeviceBuffer(sizes.fp8ScratchBytes);
+  for (size_t bytes : sizes.inputBytes) {
+    if (sizes.edgeBuffers) edgeInputs.emplace_back(bytes);
+    if (sizes.staging) stagedInputs.emplace_back(bytes);
   }
-  // From here the buffers own their memory; a throw destroys them, and ~ExecContext is not run.
-  try {
-    arena = DeviceBuffer(sizes.arenaBytes);
-    workspace = DeviceBuffer(sizes.workspaceBytes);
-    fp8Scratch = DeviceBuffer(sizes.fp8ScratchBytes);
-    for (size_t bytes : sizes.inputBytes) {
-      if (sizes.edgeBuffers) edgeInputs.emplace_back(bytes);
-      if (sizes.staging) stagedInputs.emplace_back(bytes);
-    }
-    for (size_t bytes : sizes.outputBytes) {
-      if (sizes.edgeBuffers) edgeOutputs.emplace_back(bytes);
-      if (sizes.staging) stagedOutputs.emplace_back(bytes);
-    }
-  } catch (...) {
-    cublasLtDestroy(lt);
-    cudaStreamDestroy(stream);
-    throw;
+  for (size_t bytes : sizes.outputBytes) {
+    if (sizes.edgeBuffers) edgeOutputs.emplace_back(bytes);
+    if (sizes.staging) stagedOutputs.emplace_back(bytes);
   }
 }
 
 ExecContext::~ExecContext() {
   for (auto& [batch, graph] : graphs) cudaGraphExecDestroy(graph.exec);
-  for (cudaEvent_t e : events_) cudaEventDestroy(e);
-  cublasLtDestroy(lt);
-  cudaStreamDestroy(stream);
 }
 
 cudaEvent_t ExecContext::event(size_t index) {
-  while (events_.size() <= index) {
-    cudaEvent_t e = nullptr;
-    check(cudaEventCreateWithFlags(&e, cudaEventDisableTiming), "cudaEventCreate");
-    events_.push_back(e);
-  }
-  return events_[index];
+  while (events_.size() <= index) events_.push_back(gpu::newEvent(cudaEventDisableTiming));
+  return events_[index].get();
 }
 
 }  // namespace trtfarm::cuda

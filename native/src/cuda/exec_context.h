@@ -12,7 +12,9 @@
 #include <memory>
 #include <vector>
 
-#include "cuda_buffer.h"
+#include "../gpu/cublaslt.h"
+#include "../gpu/device_buffer.h"
+#include "../gpu/stream.h"
 #include "lt_matmul.h"
 
 namespace trtfarm::cuda {
@@ -41,16 +43,17 @@ class ExecContext {
   // The index-th of this context's events (made on first use, reused by later runs).
   cudaEvent_t event(size_t index);
 
-  cudaStream_t stream = nullptr;
-  cublasLtHandle_t lt = nullptr;
-  DeviceBuffer arena, workspace, fp8Scratch;
-  std::vector<DeviceBuffer> edgeInputs, edgeOutputs;  // empty for fp32 plans
-  std::vector<PinnedBuffer> stagedInputs, stagedOutputs;  // empty without staging
+  // Declared first, destroyed last: after the graphs, events and memory used on them.
+  gpu::Stream stream;
+  gpu::LtHandle lt;
+  gpu::DeviceBuffer arena, workspace, fp8Scratch;
+  std::vector<gpu::DeviceBuffer> edgeInputs, edgeOutputs;  // empty for fp32 plans
+  std::vector<gpu::PinnedBuffer> stagedInputs, stagedOutputs;  // empty without staging
   std::map<int64_t, Graph> graphs;
   uint64_t uses = 0;
 
  private:
-  std::vector<cudaEvent_t> events_;
+  std::vector<gpu::Event> events_;
 };
 
 }  // namespace trtfarm::cuda

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "check.h"
+#include "../gpu/check.h"
 #include "element.cuh"
 #include "fp8_kernels.h"
 #include "launch.cuh"
@@ -98,7 +98,7 @@ void launchDequantizeE4m3(const void* w, void* out, int64_t n, int64_t k, cudaSt
 
 void launchQuantizeE4m3(const void* x, void* q, int64_t count, unsigned* amax, float* scale, cudaStream_t stream) {
   const int64_t groups = count / 8;
-  check(cudaMemsetAsync(amax, 0, sizeof(unsigned), stream), "cudaMemsetAsync(amax)");
+  gpu::check(cudaMemsetAsync(amax, 0, sizeof(unsigned), stream), "cudaMemsetAsync(amax)");
   launchDependent("fp8 absmax kernel", absMaxKernel, dim3(gridFor(groups)), dim3(kThreads), 0, stream,
                   static_cast<const uint4*>(x), groups, amax);
   launchDependent("fp8 quantize kernel", quantizeKernel, dim3(gridFor(groups)), dim3(kThreads), 0, stream,

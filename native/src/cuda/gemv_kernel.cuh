@@ -18,7 +18,7 @@
 #include <cstdint>
 #include <type_traits>
 
-#include "check.h"
+#include "../gpu/check.h"
 #include "element.cuh"
 #include "gemv_launch.h"
 #include "launch.cuh"
@@ -240,7 +240,7 @@ void launchKernel(const T* w, const Act<T>* bias, const XT* x, YT* y, int rows, 
     // Once per kernel: allow the largest staging any launch may ask for.
     static const cudaError_t configured =
         cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, sharedLimit());
-    check(configured, "cudaFuncSetAttribute(gemv shared memory)");
+    gpu::check(configured, "cudaFuncSetAttribute(gemv shared memory)");
   }
   const int64_t warps = (n + FEATURES - 1) / FEATURES;
   const dim3 blocks(static_cast<unsigned>((warps + kWarpsPerBlock - 1) / kWarpsPerBlock));

@@ -41,7 +41,7 @@ size_t contextsFromEnv() {
 }
 
 HostTransfer::~HostTransfer() {
-  if (!finished_) cudaStreamSynchronize(context_.stream);
+  if (!finished_) cudaStreamSynchronize(context_.stream.get());
   release();
 }
 
@@ -60,9 +60,9 @@ bool HostTransfer::direct(const void* host, size_t bytes) {
   return true;
 }
 
-void HostTransfer::toDevice(void* device, const void* host, size_t bytes, const PinnedBuffer* staging) {
+void HostTransfer::toDevice(void* device, const void* host, size_t bytes, const gpu::PinnedBuffer* staging) {
   if (direct(host, bytes)) {
-    check(cudaMemcpyAsync(device, host, bytes, cudaMemcpyHostToDevice, context_.stream), "cudaMemcpyAsync(input)");
+    gpu::check(cudaMemcpyAsync(device, host, bytes, cudaMemcpyHostToDevice, context_.stream.get()), "cudaMemcpyAsync(input)");
     return;
   }
   auto* staged = static_cast<uint8_t*>(staging->get());
@@ -70,14 +70,14 @@ void HostTransfer::toDevice(void* device, const void* host, size_t bytes, const 
   for (size_t at = 0; at < bytes; at += chunk) {
     const size_t n = std::min(chunk, bytes - at);
     std::memcpy(staged + at, static_cast<const uint8_t*>(host) + at, n);
-    check(cudaMemcpyAsync(static_cast<uint8_t*>(device) + at, staged + at, n, cudaMemcpyHostToDevice, context_.stream),
-          "cudaMemcpyAsync(input)");
+    gpu::check(cudaMemcpyAsync(static_cast<uint8_t*>(device) + at, staged + at, n, cudaMemcpyHostToDevice, context_.stream.get()),
+               "cudaMemcpyAsync(input)");
   }
 }
 
-void HostTransfer::toHost(void* host, const void* device, size_t bytes, const PinnedBuffer* staging) {
+void HostTransfer::toHost(void* host, const void* device, size_t bytes, const gpu::PinnedBuffer* staging) {
   if (direct(host, bytes)) {
-    check(cudaMemcpyAsync(host, device, bytes, cudaMemcpyDeviceToHost, context_.stream), "cudaMemcpyAsync(output)");
+    gpu::check(cudaMemcpyAsync(host, device, bytes, cudaMemcpyDeviceToHost, context_.stream.get()), "cudaMemcpyAsync(output)");
     return;
   }
   auto* staged = static_cast<uint8_t*>(staging->get());
@@ -87,12 +87,12 @@ void HostTransfer::toHost(void* host, const void* device, size_t bytes, const Pi
     // waits for the whole stream), which spares small outputs an event.
     if (!staged_.empty()) {
       staged_.back().copied = context_.event(staged_.size() - 1);
-      check(cudaEventRecord(staged_.back().copied, context_.stream), "cudaEventRecord");
+      gpu::check(cudaEventRecord(staged_.back().copied, context_.stream.get()), "cudaEventRecord");
     }
     const size_t n = std::min(chunk, bytes - at);
-    check(cudaMemcpyAsync(staged + at, static_cast<const uint8_t*>(device) + at, n, cudaMemcpyDeviceToHost,
-                          context_.stream),
-          "cudaMemcpyAsync(output)");
+    gpu::check(cudaMemcpyAsync(staged + at, static_cast<const uint8_t*>(device) + at, n, cudaMemcpyDeviceToHost,
+                          context_.stream.get()),
+               "cudaMemcpyAsync(output)");
     staged_.push_back({static_cast<uint8_t*>(host) + at, staged + at, n, nullptr});
   }
 }
@@ -100,11 +100,11 @@ void HostTransfer::toHost(void* host, const void* device, size_t bytes, const Pi
 void HostTransfer::finish() {
   // Each chunk leaves the staging as soon as it has arrived, while later ones are on their way.
   for (const StagedOutput& out : staged_) {
-    if (out.copied) check(cudaEventSynchronize(out.copied), "cudaEventSynchronize");
-    else check(cudaStreamSynchronize(context_.stream), "cudaStreamSynchronize");
+    if (out.copied) gpu::check(cudaEventSynchronize(out.copied), "cudaEventSynchronize");
+    else gpu::check(cudaStreamSynchronize(context_.stream.get()), "cudaStreamSynchronize");
     std::memcpy(out.host, out.staged, out.bytes);
   }
-  check(cudaStreamSynchronize(context_.stream), "cudaStreamSynchronize");
+  gpu::check(cudaStreamSynchronize(context_.stream.get()), "cudaStreamSynchronize");
   finished_ = true;
   release();
 }

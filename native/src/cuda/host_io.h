@@ -39,8 +39,8 @@ class HostTransfer {
   HostTransfer& operator=(const HostTransfer&) = delete;
 
   // `staging`: the context's pinned buffer for this tensor (nullptr in pageable mode).
-  void toDevice(void* device, const void* host, size_t bytes, const PinnedBuffer* staging);
-  void toHost(void* host, const void* device, size_t bytes, const PinnedBuffer* staging);
+  void toDevice(void* device, const void* host, size_t bytes, const gpu::PinnedBuffer* staging);
+  void toHost(void* host, const void* device, size_t bytes, const gpu::PinnedBuffer* staging);
   void finish();
 
  private:

@@ -6,7 +6,7 @@
 
 #include <cuda_runtime.h>
 
-#include "check.h"
+#include "../gpu/check.h"
 
 namespace trtfarm::cuda {
 
@@ -42,7 +42,7 @@ void launchDependent(const char* what, void (*kernel)(Params...), dim3 grid, dim
   attribute.val.programmaticStreamSerializationAllowed = 1;
   config.attrs = &attribute;
   config.numAttrs = 1;
-  check(cudaLaunchKernelEx(&config, kernel, static_cast<Params>(args)...), what);
+  gpu::check(cudaLaunchKernelEx(&config, kernel, static_cast<Params>(args)...), what);
 }
 
 }  // namespace trtfarm::cuda

@@ -1,6 +1,6 @@
 #include "lt_matmul.h"
 
-#include "check.h"
+#include "../gpu/cublaslt.h"
 
 namespace trtfarm::cuda {
 namespace {
@@ -16,12 +16,12 @@ cudaDataType_t dataType(DType type) {
 
 cublasLtMatrixLayout_t makeLayout(DType type, int64_t rows, int64_t cols, int64_t ld, int32_t batch, int64_t stride) {
   cublasLtMatrixLayout_t layout = nullptr;
-  check(cublasLtMatrixLayoutCreate(&layout, dataType(type), rows, cols, ld), "cublasLtMatrixLayoutCreate");
+  gpu::check(cublasLtMatrixLayoutCreate(&layout, dataType(type), rows, cols, ld), "cublasLtMatrixLayoutCreate");
   if (batch > 1) {
-    check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof batch),
-          "cublasLtMatrixLayoutSetAttribute(batch count)");
-    check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof stride),
-          "cublasLtMatrixLayoutSetAttribute(batch stride)");
+    gpu::check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch, sizeof batch),
+               "cublasLtMatrixLayoutSetAttribute(batch count)");
+    gpu::check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof stride),
+               "cublasLtMatrixLayoutSetAttribute(batch stride)");
   }
   return layout;
 }
@@ -49,27 +49,27 @@ LtMatmul::LtMatmul(const LtShape& shape) : shape_(shape) {
   try {
     const cublasComputeType_t compute =
         shape.precision == Precision::TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
-    check(cublasLtMatmulDescCreate(&desc_, compute, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    gpu::check(cublasLtMatmulDescCreate(&desc_, compute, CUDA_R_32F), "cublasLtMatmulDescCreate");
     const cublasOperation_t opA = shape.transA ? CUBLAS_OP_T : CUBLAS_OP_N;
     const cublasOperation_t opB = shape.transB ? CUBLAS_OP_T : CUBLAS_OP_N;
-    check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSA, &opA, sizeof opA),
-          "cublasLtMatmulDescSetAttribute(transa)");
-    check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSB, &opB, sizeof opB),
-          "cublasLtMatmulDescSetAttribute(transb)");
+    gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSA, &opA, sizeof opA),
+               "cublasLtMatmulDescSetAttribute(transa)");
+    gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSB, &opB, sizeof opB),
+               "cublasLtMatmulDescSetAttribute(transb)");
     const cublasLtEpilogue_t epilogue = shape.bias ? (shape.relu ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS)
                                                    : (shape.relu ? CUBLASLT_EPILOGUE_RELU : CUBLASLT_EPILOGUE_DEFAULT);
-    check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue),
-          "cublasLtMatmulDescSetAttribute(epilogue)");
+    gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue, sizeof epilogue),
+               "cublasLtMatmulDescSetAttribute(epilogue)");
     const int64_t aRows = shape.transA ? shape.k : shape.m, aCols = shape.transA ? shape.m : shape.k;
     const int64_t bRows = shape.transB ? shape.n : shape.k, bCols = shape.transB ? shape.k : shape.n;
     const DType operands = shape.fp8 ? DType::F8E4M3 : shape.type, result = shape.fp8 ? DType::F16 : shape.type;
     if (shape.fp8) {
       const int8_t fast = 1;  // Hopper's fast fp8 accumulation: within fp8's own error at these depths
-      check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
-            "cublasLtMatmulDescSetAttribute(fast accumulation)");
-      check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &shape.scaleB,
-                                           sizeof shape.scaleB),
-            "cublasLtMatmulDescSetAttribute(B scale)");
+      gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof fast),
+                 "cublasLtMatmulDescSetAttribute(fast accumulation)");
+      gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &shape.scaleB,
+                                                sizeof shape.scaleB),
+                 "cublasLtMatmulDescSetAttribute(B scale)");
     }
     a_ = makeLayout(operands, aRows, aCols, shape.lda, shape.batchCount, shape.strideA);
     b_ = makeLayout(operands, bRows, bCols, shape.ldb, shape.batchCount, shape.strideB);
@@ -94,7 +94,7 @@ void LtMatmul::release() {
 std::vector<cublasLtMatmulHeuristicResult_t> LtMatmul::candidates(cublasLtHandle_t handle, int count,
                                                                   size_t maxWorkspace) const {
   cublasLtMatmulPreference_t preference = nullptr;
-  check(cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
+  gpu::check(cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
   std::vector<cublasLtMatmulHeuristicResult_t> results(count);
   int returned = 0;
   const uint64_t workspace = maxWorkspace;
@@ -104,7 +104,7 @@ std::vector<cublasLtMatmulHeuristicResult_t> LtMatmul::candidates(cublasLtHandle
     status = cublasLtMatmulAlgoGetHeuristic(handle, desc_, a_, b_, d_, d_, preference, count, results.data(),
                                             &returned);
   cublasLtMatmulPreferenceDestroy(preference);
-  check(status, "cublasLtMatmulAlgoGetHeuristic");
+  gpu::check(status, "cublasLtMatmulAlgoGetHeuristic");
   results.resize(returned);
   return results;
 }
@@ -120,12 +120,12 @@ bool LtMatmul::supports(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& alg
 void LtMatmul::run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, const void* a, const void* b, void* d,
                    const void* bias, void* workspace, size_t workspaceBytes, cudaStream_t stream) {
   if (shape_.bias)
-    check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
-          "cublasLtMatmulDescSetAttribute(bias)");
+    gpu::check(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias),
+               "cublasLtMatmulDescSetAttribute(bias)");
   const float one = shape_.fp8 ? kFp8OutputScale : 1.0f, zero = 0.0f;
-  check(cublasLtMatmul(handle, desc_, &one, a, a_, b, b_, &zero, d, d_, d, d_, &algo, workspace, workspaceBytes,
-                       stream),
-        "cublasLtMatmul");
+  gpu::check(cublasLtMatmul(handle, desc_, &one, a, a_, b, b_, &zero, d, d_, d, d_, &algo, workspace, workspaceBytes,
+                            stream),
+             "cublasLtMatmul");
 }
 
 }  // namespace trtfarm::cuda

@@ -1,14 +1,16 @@
-// Owned CUDA memory, freed on destruction: device memory for weights and activations, and
-// page-locked host memory, the staging that lets input and output copies run as asynchronous
-// DMA on the engine's stream.
+// Owned CUDA memory, freed on destruction: device memory for weights, activations and tensor
+// bindings, and page-locked host memory, the staging that lets input and output copies run as
+// asynchronous DMA on an engine's stream. Empty (nullptr) at zero bytes.
 #pragma once
+
+#include <cuda_runtime_api.h>
 
 #include <cstddef>
 #include <utility>
 
 #include "check.h"
 
-namespace trtfarm::cuda {
+namespace trtfarm::gpu {
 
 struct DeviceMemory {
   static constexpr const char* kAllocate = "cudaMalloc";
@@ -53,4 +55,4 @@ class CudaBuffer {
 using DeviceBuffer = CudaBuffer<DeviceMemory>;
 using PinnedBuffer = CudaBuffer<PinnedHostMemory>;
 
-}  // namespace trtfarm::cuda
+}  // namespace trtfarm::gpu
