@@ -5,9 +5,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "../gpu/check.h"
+#include "../gpu/device_query.h"
 #include "build_progress.h"
 #include "compat_key.h"
-#include "cuda_check.h"
 #include "error_logger.h"
 #include "network_translator.h"
 #include "tactics_blob.h"
@@ -46,23 +47,6 @@ std::string tensorrtVersion() {
          std::to_string(::getInferLibPatchVersion());
 }
 
-std::string cudaVersion() {
-  int v = 0;
-  checkCuda(cudaRuntimeGetVersion(&v), "cudaRuntimeGetVersion");
-  return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
-}
-
-DeviceInfo deviceInfo(int device) {
-  cudaDeviceProp prop{};
-  checkCuda(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
-  DeviceInfo info;
-  info.index = device;
-  info.name = prop.name;
-  info.computeCapability = std::to_string(prop.major) + "." + std::to_string(prop.minor);
-  info.memoryBytes = prop.totalGlobalMem;
-  return info;
-}
-
 template <typename T>
 std::unique_ptr<T> made(T* object, const char* what) {
   if (object == nullptr) ErrorLogger::instance().fail(ErrorCode::Backend, std::string("tensorrt: cannot create ") + what);
@@ -76,11 +60,11 @@ std::vector<uint8_t> bytesOf(const nvinfer1::IHostMemory& memory) {
 
 class TensorRTBackend : public Backend {
  public:
-  explicit TensorRTBackend(int device) : device_(deviceInfo(device)) {}
+  explicit TensorRTBackend(int device) : device_(gpu::describeDevice(device)) {}
 
   std::string name() const override { return "tensorrt"; }
 
-  std::string version() const override { return "tensorrt " + tensorrtVersion() + ", cuda " + cudaVersion(); }
+  std::string version() const override { return "tensorrt " + tensorrtVersion() + ", cuda " + gpu::runtimeVersion(); }
 
   // By default TensorRT engines run only on the SM they were built for and with the exact library.
   std::string compatKey() const override { return compatKeyFor(parts(), TensorrtOptions{}); }
@@ -96,7 +80,7 @@ class TensorRTBackend : public Backend {
 
   std::vector<uint8_t> tune(const Program& program, const BuildConfig& config, const BatchRange& batch,
                             const ProgressFn& progress) override {
-    checkCuda(cudaSetDevice(device_.index), "cudaSetDevice");
+    gpu::check(cudaSetDevice(device_.index), "cudaSetDevice");
     ErrorLogger& logger = ErrorLogger::instance();
     logger.clear();
     auto builder = made(nvinfer1::createInferBuilder(logger), "a builder");
@@ -137,7 +121,7 @@ class TensorRTBackend : public Backend {
   std::unique_ptr<Engine> load(const Plan& plan) override { return std::make_unique<TrtEngine>(device_.index, plan); }
 
  private:
-  CompatKeyParts parts() const { return CompatKeyParts{device_.computeCapability, tensorrtVersion(), cudaVersion()}; }
+  CompatKeyParts parts() const { return CompatKeyParts{device_.computeCapability, tensorrtVersion(), gpu::runtimeVersion()}; }
 
   // One profile: every dynamic input follows the program's single batch symbol.
   static void addProfile(nvinfer1::IBuilder& builder, nvinfer1::IBuilderConfig& buildConfig, const Program& program,
@@ -192,18 +176,14 @@ BackendStatus status() {
   try {
     status.version = "tensorrt " + tensorrtVersion() + " (headers " + std::to_string(NV_TENSORRT_MAJOR) + "." +
                      std::to_string(NV_TENSORRT_MINOR) + "." + std::to_string(NV_TENSORRT_PATCH) + "), cuda " +
-                     cudaVersion();
+                     gpu::runtimeVersion();
     if (::getInferLibMajorVersion() != NV_TENSORRT_MAJOR) {
       status.reason = "TensorRT library " + tensorrtVersion() + " does not match the headers it was built with";
       return status;
     }
-    int count = 0;
-    const cudaError_t found = cudaGetDeviceCount(&count);
-    if (found != cudaSuccess || count == 0) {
-      status.reason = found != cudaSuccess ? std::string("no GPU usable: ") + cudaGetErrorString(found) : "no GPU visible";
-      return status;
-    }
-    for (int device = 0; device < count; ++device) status.devices.push_back(deviceInfo(device));
+    const int count = gpu::visibleDeviceCount(&status.reason);
+    if (count == 0) return status;
+    for (int device = 0; device < count; ++device) status.devices.push_back(gpu::describeDevice(device));
     status.available = true;
   } catch (const Error& error) {
     status.reason = error.what();
@@ -212,10 +192,11 @@ BackendStatus status() {
 }
 
 std::unique_ptr<Backend> create(int device) {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess || device < 0 || device >= count) {
+  std::string reason;
+  const int count = gpu::visibleDeviceCount(&reason);
+  if (device < 0 || device >= count) {
     throw Error(ErrorCode::Backend, "tensorrt: no GPU " + std::to_string(device) + " (" + std::to_string(count) +
-                                        " visible)");
+                                        " visible" + (reason.empty() ? "" : ": " + reason) + ")");
   }
   return std::make_unique<TensorRTBackend>(device);
 }

@@ -1,5 +1,7 @@
 #include "trt_engine.h"
 
+#include <algorithm>
+
 #include "compat_key.h"
 #include "error_logger.h"
 #include "tactics_blob.h"
@@ -9,7 +11,7 @@ namespace trtfarm::tensorrt {
 namespace {
 
 int makeCurrent(int device) {
-  checkCuda(cudaSetDevice(device), "cudaSetDevice");
+  gpu::check(cudaSetDevice(device), "cudaSetDevice");
   return device;
 }
 
@@ -45,9 +47,10 @@ std::vector<TrtEngine::Binding> TrtEngine::bind(const Program& program, const st
                                        " '" + value.name + "'");
     }
     const size_t bytes = static_cast<size_t>(volume(atBatch(value.shape, batch_.max))) * sizeof(float);
-    bindings.push_back(Binding{value.name, value.shape, DeviceBuffer(bytes)});
+    // A zero-byte tensor still needs a distinct non-null address for setTensorAddress.
+    bindings.push_back(Binding{value.name, value.shape, gpu::DeviceBuffer(std::max<size_t>(bytes, 1))});
     // The buffers never move, so the addresses are set once for every run.
-    if (!context_->setTensorAddress(name, bindings.back().buffer.data())) {
+    if (!context_->setTensorAddress(name, bindings.back().buffer.get())) {
       ErrorLogger::instance().fail(ErrorCode::Runtime, "tensorrt: cannot bind tensor '" + value.name + "'");
     }
   }
@@ -65,7 +68,7 @@ void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
   }
   std::lock_guard<std::mutex> lock(mutex_);
   // The current device is per host thread, and runs come from whichever thread the caller has.
-  checkCuda(cudaSetDevice(device_), "cudaSetDevice");
+  gpu::check(cudaSetDevice(device_), "cudaSetDevice");
   ErrorLogger& logger = ErrorLogger::instance();
   logger.clear();
   for (size_t i = 0; i < inputs_.size(); ++i) {
@@ -73,9 +76,9 @@ void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
     if (!context_->setInputShape(inputs_[i].name.c_str(), toTrtDims(shape))) {
       logger.fail(ErrorCode::Input, "tensorrt: input '" + inputs_[i].name + "' does not fit the plan's profile");
     }
-    checkCuda(cudaMemcpyAsync(inputs_[i].buffer.data(), inputs[i], volume(shape) * sizeof(float),
-                              cudaMemcpyHostToDevice, stream_.get()),
-              "copying an input to the device");
+    gpu::check(cudaMemcpyAsync(inputs_[i].buffer.get(), inputs[i], volume(shape) * sizeof(float),
+                               cudaMemcpyHostToDevice, stream_.get()),
+               "copying an input to the device");
   }
   for (const Binding& output : outputs_) {
     // A shape TensorRT infers differently from the program's would overrun the host buffer.
@@ -85,12 +88,12 @@ void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
   }
   if (!context_->enqueueV3(stream_.get())) logger.fail(ErrorCode::Runtime, "tensorrt: enqueueV3 failed");
   for (size_t i = 0; i < outputs_.size(); ++i) {
-    checkCuda(cudaMemcpyAsync(outputs[i], outputs_[i].buffer.data(),
-                              volume(atBatch(outputs_[i].shape, batch)) * sizeof(float), cudaMemcpyDeviceToHost,
-                              stream_.get()),
-              "copying an output to the host");
+    gpu::check(cudaMemcpyAsync(outputs[i], outputs_[i].buffer.get(),
+                               volume(atBatch(outputs_[i].shape, batch)) * sizeof(float), cudaMemcpyDeviceToHost,
+                               stream_.get()),
+               "copying an output to the host");
   }
-  checkCuda(cudaStreamSynchronize(stream_.get()), "running the engine");
+  gpu::check(cudaStreamSynchronize(stream_.get()), "running the engine");
 }
 
 }  // namespace trtfarm::tensorrt

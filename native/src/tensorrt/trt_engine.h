@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "../core/backend.h"
-#include "cuda_stream.h"
-#include "device_buffer.h"
+#include "../gpu/device_buffer.h"
+#include "../gpu/stream.h"
 
 namespace trtfarm::tensorrt {
 
@@ -27,7 +27,7 @@ class TrtEngine : public Engine {
   struct Binding {
     std::string name;
     Dims shape;  // dim 0 kDynamic for a dynamic batch
-    DeviceBuffer buffer;
+    gpu::DeviceBuffer buffer;
   };
   std::vector<Binding> bind(const Program& program, const std::vector<int32_t>& values,
                             nvinfer1::TensorIOMode mode);
@@ -38,7 +38,8 @@ class TrtEngine : public Engine {
   std::unique_ptr<nvinfer1::IRuntime> runtime_;
   std::unique_ptr<nvinfer1::ICudaEngine> engine_;
   std::unique_ptr<nvinfer1::IExecutionContext> context_;
-  CudaStream stream_;
+  // Non-blocking, so that its runs never wait on work the process puts on the default stream.
+  gpu::Stream stream_ = gpu::newStream();
   std::vector<Binding> inputs_, outputs_;
   std::mutex mutex_;
 };
