@@ -90,9 +90,12 @@ if (!stopping) {
     healthyAfterMs: 60_000,
     onRestart: (exit, delayMs) => process.stderr.write(`trtfarm: ${name} died (${exit}); restarting it in ${delayMs / 1000} s\n`),
   });
+  // libuv's pool (4 threads unless told) is where the addon's builds and inferences run: as many
+  // threads as inference jobs a worker takes at once, plus its build, so none waits for a thread.
+  const workerEnv = { ...env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(config.inferConcurrency + 1) };
   workers = devices.map((device) => {
     const name = `worker ${device}`;
-    return new SupervisedProcess(name, ['worker/main.ts', '--device', device], env, path.join(logDir, `worker-${device}.log`), restart(name));
+    return new SupervisedProcess(name, ['worker/main.ts', '--device', device], workerEnv, path.join(logDir, `worker-${device}.log`), restart(name));
   });
   api = new SupervisedProcess('api', ['api/server.ts'], env, path.join(logDir, 'api.log'));
   const started = api;
