@@ -8,9 +8,9 @@
 // build has a small record naming its network and its options. A network already there is not
 // sent again.
 //
-// The network's layout: u32 LE length of a JSON header, the header, zero padding to a multiple of
-// 4, then the float data. The header is the network with every Float32Array replaced by a marker
-// giving its place in the data, so the worker gets the arrays back as views, without a copy.
+// The network's layout: float-frame.ts's, the header being the network with every Float32Array
+// replaced by a marker giving its place in the data, so the worker gets the arrays back as views,
+// without a copy.
 //
 // Lifetime: written by the API before it adds the job (again when it retries a failed one),
 // deleted by the worker once the job completed (the network with its last user); the expiry, as
@@ -19,6 +19,7 @@ import type { Redis } from 'ioredis';
 
 import type { BuildRequestOptions, NormalizedBuildRequest } from '../network/build-request.js';
 import type { NetworkSpec } from '../network/spec.js';
+import { decodeFrame, encodeFrame } from './float-frame.js';
 import { buildJobOptions } from './jobs.js';
 import { farmKeys } from './names.js';
 
@@ -110,42 +111,18 @@ function encode(network: NetworkSpec): Buffer {
     dataBytes += value.byteLength;
     return { [F32]: [dataBytes - value.byteLength, value.length] };
   });
-  const headerBytes = Buffer.byteLength(header);
-  const dataStart = align4(4 + headerBytes);
-  // Unfilled: every byte but the padding is written below.
-  const out = Buffer.allocUnsafe(dataStart + dataBytes);
-  out.writeUInt32LE(headerBytes, 0);
-  out.write(header, 4, 'utf8');
-  out.fill(0, 4 + headerBytes, dataStart);
-  let offset = dataStart;
-  for (const array of arrays) {
-    out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), offset);
-    offset += array.byteLength;
-  }
-  return out;
+  return encodeFrame(header, arrays);
 }
 
 function decode(stored: Buffer): NetworkSpec {
-  // Float32Array views need a 4-aligned start; a Buffer from the Redis client need not have one.
-  const value = stored.byteOffset % 4 === 0 ? stored : Buffer.from(stored);
-  const headerBytes = value.readUInt32LE(0);
-  const dataStart = align4(4 + headerBytes);
-  if (dataStart > value.byteLength) throw new Error('build input is truncated (header)');
-  const header = value.toString('utf8', 4, 4 + headerBytes);
-  return JSON.parse(header, (_key, item: unknown) => {
+  const frame = decodeFrame(stored, 'build input');
+  return JSON.parse(frame.header, (_key, item: unknown) => {
     const place = marker(item);
-    if (!place) return item;
-    const [offset, length] = place;
-    if (dataStart + offset + length * 4 > value.byteLength) throw new Error('build input is truncated (data)');
-    return new Float32Array(value.buffer, value.byteOffset + dataStart + offset, length);
+    return place ? frame.floats(place[0], place[1]) : item;
   }) as NetworkSpec;
 }
 
 function marker(item: unknown): [number, number] | undefined {
   if (item === null || typeof item !== 'object' || !(F32 in item)) return undefined;
   return (item as Record<typeof F32, [number, number]>)[F32];
-}
-
-function align4(bytes: number): number {
-  return Math.ceil(bytes / 4) * 4;
 }
