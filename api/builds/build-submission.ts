@@ -36,18 +36,28 @@ export class BuildSubmission {
     this.statuses = new BuildStatusReader(farm);
   }
 
-  // Routes one variant of a network to a class of live workers and checks it there (shape
-  // inference, profile against shapes, the built plan's limits; synchronous and cheap): a network that cannot build is
-  // refused here rather than failing in a worker. Throws 4xx/503 errors.
-  prepare(identity: NetworkIdentity, network: NetworkSpec, options: BuildRequestOptions, workers: WorkerRecord[]): PreparedBuild {
-    const target = routeBuild(workers, options.backend, options.precision);
-    validateWithinLimits(this.engine, network, { precision: options.precision, profile: options.profile, backend: target.backend });
-    return { id: buildId(identity.requestId(options), target.compatKey), options, target, queue: queueName('build', target.compatKey) };
+  // Routes each variant of a network to a class of live workers and checks it there (shape
+  // inference, profile against shapes, the built plan's limits; synchronous), the network handed to
+  // the engine once for all variants (its weights are copied each time): a network that cannot
+  // build is refused here rather than failing in a worker. Throws 4xx/503 errors.
+  prepare(identity: NetworkIdentity, network: NetworkSpec, variants: BuildRequestOptions[], workers: WorkerRecord[]): PreparedBuild[] {
+    const targets = variants.map((options) => routeBuild(workers, options.backend, options.precision));
+    validateWithinLimits(
+      this.engine,
+      network,
+      variants.map((options, i) => ({ precision: options.precision, profile: options.profile, backend: targets[i].backend })),
+    );
+    return variants.map((options, i) => ({
+      id: buildId(identity.requestId(options), targets[i].compatKey),
+      options,
+      target: targets[i],
+      queue: queueName('build', targets[i].compatKey),
+    }));
   }
 
   async submit(request: NamedBuildRequest): Promise<Submitted> {
     const identity = new NetworkIdentity(request.network);
-    const build = this.prepare(identity, request.network, request.options, await this.farm.liveWorkers());
+    const [build] = this.prepare(identity, request.network, [request.options], await this.farm.liveWorkers());
     if (request.name) await this.giveName(build.id, request.name);
     const started = await this.start(build, request.network, identity.key);
     if (started !== 'new') return started;

@@ -50,10 +50,7 @@ export class SweepService {
     const workers = await this.farm.liveWorkers();
     // Every variant checked before anything is started: a bad one refuses the whole sweep.
     const prepared = new Map<string, PreparedBuild>();
-    for (const variant of variantsOf(options)) {
-      const build = this.submission.prepare(identity, network, variant, workers);
-      prepared.set(build.id, build);
-    }
+    for (const build of this.submission.prepare(identity, network, variantsOf(options), workers)) prepared.set(build.id, build);
     const builds = [...prepared.values()];
     const batch = options.batch ?? Math.min(...builds.map((build) => optBatch(network, build.options)));
     const id = contentHash({ builds: builds.map((build) => build.id), batch });

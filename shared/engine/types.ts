@@ -91,10 +91,18 @@ export interface Engine {
 // E_CANCELLED: the build's AbortSignal fired.
 export type EngineErrorCode = 'E_NETWORK' | 'E_INPUT' | 'E_PLAN' | 'E_COMPAT' | 'E_BACKEND' | 'E_RUNTIME' | 'E_CANCELLED';
 
+export interface ValidatedNetwork {
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
 export interface EngineAddon {
   backends(): BackendStatus[];
   // Synchronous and cheap (shape inference only): what the API calls before enqueueing.
-  validate(network: NetworkSpec, options: EngineBuildOptions): { inputs: TensorInfo[]; outputs: TensorInfo[] };
+  validate(network: NetworkSpec, options: EngineBuildOptions): ValidatedNetwork;
+  // The same for several builds of one network (a sweep's variants), converted once: one result
+  // per options, in order; the first that fails throws.
+  validate(network: NetworkSpec, options: EngineBuildOptions[]): ValidatedNetwork[];
   // Off the JS thread. onProgress gets a fraction in [0, 1] and a stage name. Aborting `signal`
   // rejects with E_CANCELLED within one step of the build (a pass, a folded row, an autotuning
   // candidate), freeing its thread; an already aborted signal rejects at once.
@@ -107,5 +115,6 @@ export interface EngineAddon {
   inspectPlan(plan: Uint8Array): PlanInfo;
   // Off the JS thread: the bare TensorRT engine inside a tensorrt plan (E_PLAN for a plan of another backend).
   tensorrtEngine(plan: Uint8Array): Promise<Buffer>;
+  // The plan is read in place, off the JS thread: leave its bytes unchanged until this settles.
   loadEngine(plan: Uint8Array, options?: { device?: number }): Promise<Engine>;
 }

@@ -6,7 +6,7 @@
 // every way a network comes in (JSON, ONNX, whatever a route derives from them): the schema and the
 // ONNX importer check the ones written here, the engine (validate, and build again) those on what
 // a network becomes once built, given BUILD_LIMITS.
-import type { EngineAddon } from '../engine/types.js';
+import type { EngineAddon, ValidatedNetwork } from '../engine/types.js';
 import type { BuildOptions, NetworkSpec } from './spec.js';
 import { ValidationError } from './validation-error.js';
 
@@ -54,11 +54,11 @@ export function limitRefusal(error: unknown): ValidationError | undefined {
   return code === 'E_NETWORK' && typeof limit === 'string' && typeof message === 'string' ? new ValidationError(message, 'over-limit') : undefined;
 }
 
-// engine.validate with BUILD_LIMITS: a network that would build past one is refused (over-limit) before
-// anything is queued.
-export function validateWithinLimits(engine: Pick<EngineAddon, 'validate'>, network: NetworkSpec, options: BuildOptions): ReturnType<EngineAddon['validate']> {
+// engine.validate with BUILD_LIMITS, for each of `options` (the network converted once): a network that
+// would build past one is refused (over-limit) before anything is queued.
+export function validateWithinLimits(engine: Pick<EngineAddon, 'validate'>, network: NetworkSpec, options: BuildOptions[]): ValidatedNetwork[] {
   try {
-    return engine.validate(network, { ...options, limits: BUILD_LIMITS });
+    return engine.validate(network, options.map((one) => ({ ...one, limits: BUILD_LIMITS })));
   } catch (error) {
     throw limitRefusal(error) ?? error;
   }

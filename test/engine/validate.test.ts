@@ -107,3 +107,20 @@ test('fp8 is refused for the cpu and tensorrt backends with a message naming cud
     );
   assert.equal(engine.validate(seedFullyConnected(), { precision: 'fp8', backend: 'cuda' }).outputs.length, 1);
 });
+
+test('validate of several options gives one result per options, in order, and throws for the first that fails', () => {
+  const net = seedMatrixMultiply(-1);
+  const profile = (max: number) => ({ x: { min: [1, 3, 4, 5], opt: [1, 3, 4, 5], max: [max, 3, 4, 5] } });
+  const results = engine.validate(net, [{ ...fp32, profile: profile(8) }, { precision: 'fp16', backend: 'cpu', profile: profile(64) }]);
+  assert.equal(results.length, 2);
+  for (const result of results) assert.deepEqual(result.outputs, [{ name: 'y', shape: [-1, 2], dtype: 'float32' }]);
+  const seed = seedFullyConnected();
+  const weights = seedWeights();
+  weights[7] = 70000;
+  const wide = { ...seed, layers: [{ ...seed.layers[0], weights }] } as NetworkSpec;
+  assert.equal(engine.validate(wide, [fp32, { precision: 'bf16', backend: 'cpu' }]).length, 2);
+  assert.throws(
+    () => engine.validate(wide, [fp32, { precision: 'fp16', backend: 'cpu' }]),
+    (err: unknown) => isEngineError(err, 'E_NETWORK') && /weights\[7\] = 70000\.0+ is outside the fp16 range/.test(err.message),
+  );
+});

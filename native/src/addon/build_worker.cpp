@@ -79,8 +79,12 @@ void BuildWorker::Run() {
 
 Napi::Value BuildWorker::Resolve(Napi::Env env) {
   Napi::Object result = Napi::Object::New(env);
-  result.Set("plan", Napi::Buffer<uint8_t>::Copy(env, bytes_.data(), bytes_.size()));
   result.Set("info", planInfoToJs(env, plan_, bytes_.size(), tactics_));
+  // The serialized plan handed over, not copied: hundreds of MB on the JS thread otherwise.
+  auto* owned = new std::vector<uint8_t>(std::move(bytes_));
+  result.Set("plan", Napi::Buffer<uint8_t>::NewOrCopy(
+                         env, owned->data(), owned->size(),
+                         [](Napi::Env, uint8_t*, std::vector<uint8_t>* bytes) { delete bytes; }, owned));
   result.Set("buildMs", Napi::Number::New(env, buildMs_));
   if (timingCache_) {
     Napi::Array entries = Napi::Array::New(env, timingCache_->entries.size());

@@ -60,10 +60,14 @@ std::vector<float> JsReader::floats(const Napi::Value& value, const std::string&
   return std::vector<float>(array.Data(), array.Data() + array.ElementLength());
 }
 
-std::vector<uint8_t> JsReader::bytes(const Napi::Value& value, const std::string& what) const {
+Napi::Uint8Array JsReader::uint8Array(const Napi::Value& value, const std::string& what) const {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
     fail(what + " must be a Uint8Array or Buffer");
-  const Napi::Uint8Array array = value.As<Napi::Uint8Array>();
+  return value.As<Napi::Uint8Array>();
+}
+
+std::vector<uint8_t> JsReader::bytes(const Napi::Value& value, const std::string& what) const {
+  const Napi::Uint8Array array = uint8Array(value, what);
   return std::vector<uint8_t>(array.Data(), array.Data() + array.ElementLength());
 }
 

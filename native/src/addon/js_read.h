@@ -28,6 +28,8 @@ struct JsReader {
   // Copies: the data must outlive the call and stay unchanged while a worker thread reads it.
   std::vector<float> floats(const Napi::Value& value, const std::string& what) const;
   std::vector<uint8_t> bytes(const Napi::Value& value, const std::string& what) const;
+  // The same, not copied.
+  Napi::Uint8Array uint8Array(const Napi::Value& value, const std::string& what) const;
 };
 
 }  // namespace trtfarm::addon

@@ -5,17 +5,24 @@
 
 namespace trtfarm::addon {
 
-LoadWorker::LoadWorker(Napi::Env env, std::vector<uint8_t> bytes, int device, const Napi::Function& engineClass)
-    : PromiseWorker(env), bytes_(std::move(bytes)), device_(device), engineClass_(Napi::Persistent(engineClass)) {}
+LoadWorker::LoadWorker(Napi::Env env, const Napi::Uint8Array& plan, int device, const Napi::Function& engineClass)
+    : PromiseWorker(env),
+      planRef_(Napi::Persistent(plan)),
+      data_(plan.Data()),
+      size_(plan.ElementLength()),
+      device_(device),
+      engineClass_(Napi::Persistent(engineClass)) {}
 
 void LoadWorker::Run() {
-  loaded_ = loadPlan(bytes_.data(), bytes_.size(), device_);
+  loaded_ = loadPlan(data_, size_, device_);
   tactics_ = loaded_->backend->describeTactics(loaded_->plan.tactics);
 }
 
 Napi::Value LoadWorker::Resolve(Napi::Env env) {
-  const Napi::Object info = planInfoToJs(env, loaded_->plan, bytes_.size(), tactics_);
+  const Napi::Object info = planInfoToJs(env, loaded_->plan, size_, tactics_);
   return EngineWrap::Create(engineClass_.Value(), std::move(loaded_), info);
 }
+
+void LoadWorker::Finish() { planRef_.Reset(); }
 
 }  // namespace trtfarm::addon

@@ -51,14 +51,25 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Object validated(Napi::Env env, const NetworkSpec& network, const Napi::Value& options) {
+  const CheckedNetwork checked = validate(network, buildConfigFromJs(options));
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("inputs", tensorInfos(env, checked.inputDescs));
+  result.Set("outputs", tensorInfos(env, checked.outputDescs));
+  return result;
+}
+
+// validate(network, options) or validate(network, [options, ...]): the network is converted (its
+// weights copied) once for all, e.g. a sweep's variants.
 Napi::Value Validate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
-    const CheckedNetwork checked = validate(networkFromJs(info[0]), buildConfigFromJs(info[1]));
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("inputs", tensorInfos(env, checked.inputDescs));
-    result.Set("outputs", tensorInfos(env, checked.outputDescs));
-    return result;
+    const NetworkSpec network = networkFromJs(info[0]);
+    if (!info[1].IsArray()) return validated(env, network, info[1]);
+    const Napi::Array list = info[1].As<Napi::Array>();
+    Napi::Array results = Napi::Array::New(env, list.Length());
+    for (uint32_t i = 0; i < list.Length(); ++i) results.Set(i, validated(env, network, list.Get(i)));
+    return results;
   });
 }
 
@@ -115,11 +126,11 @@ Napi::Value LoadEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return withEngineErrors(env, [&]() -> Napi::Value {
     const JsReader read{ErrorCode::Plan};
-    std::vector<uint8_t> bytes = read.bytes(info[0], "plan");
+    const Napi::Uint8Array plan = read.uint8Array(info[0], "plan");
     int device = 0;
     if (info[1].IsObject() && !info[1].As<Napi::Object>().Get("device").IsUndefined())
       device = static_cast<int>(read.integer(info[1].As<Napi::Object>().Get("device"), "options.device"));
-    auto* worker = new LoadWorker(env, std::move(bytes), device, env.GetInstanceData<AddonData>()->engineClass.Value());
+    auto* worker = new LoadWorker(env, plan, device, env.GetInstanceData<AddonData>()->engineClass.Value());
     const Napi::Promise promise = worker->Promise();
     worker->Queue();
     return promise;
