@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { buildNameSchema, buildRequestSchema, checkProfile, normalizeBuildRequest, normalizeOptions, variantFields, type NamedBuildRequest } from '../../shared/network/build-request.js';
 import { BuildCancellation } from '../builds/build-cancellation.js';
 import type { BuildSubmission } from '../builds/build-submission.js';
+import { decodedBase64Of, installBuildBodyParser } from '../builds/build-body.js';
 import { readUpload } from '../builds/model-upload.js';
 import { HttpError } from '../http-error.js';
 import { buildAcceptedSchema, buildStatusSchema } from '../schemas/builds.js';
@@ -16,6 +17,7 @@ const buildOptionsSchema = z
 
 export const buildRoutes: FastifyPluginAsyncZod<{ submission: BuildSubmission }> = async (app, { submission }) => {
   const { farm } = app;
+  installBuildBodyParser(app);
   const cancellation = new BuildCancellation(farm, submission.statuses);
 
   app.post(
@@ -41,7 +43,7 @@ export const buildRoutes: FastifyPluginAsyncZod<{ submission: BuildSubmission }>
         named = { network, options: normalizeOptions(options), ...(options.name ? { name: options.name } : {}) };
       } else {
         if (request.validationError) throw request.validationError;
-        named = await normalizeBuildRequest(request.body);
+        named = await normalizeBuildRequest(request.body, decodedBase64Of(request));
       }
       const { code, body } = await submission.submit(named);
       return reply.code(code).send(body);

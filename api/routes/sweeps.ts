@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { normalizeModel } from '../../shared/network/build-request.js';
+import { decodedBase64Of, installBuildBodyParser } from '../builds/build-body.js';
 import { readUpload } from '../builds/model-upload.js';
 import type { SweepService } from '../builds/sweep-service.js';
 import { HttpError } from '../http-error.js';
@@ -12,6 +13,7 @@ const sweepParams = z.object({ id: sweepIdSchema });
 
 export const sweepRoutes: FastifyPluginAsyncZod<{ sweeps: SweepService }> = async (app, { sweeps }) => {
   const { farm } = app;
+  installBuildBodyParser(app);
 
   app.post(
     '/v1/sweeps',
@@ -34,7 +36,7 @@ export const sweepRoutes: FastifyPluginAsyncZod<{ sweeps: SweepService }> = asyn
       }
       if (request.validationError) throw request.validationError;
       const { network: _network, onnx: _onnx, ...options } = request.body;
-      return reply.code(202).send(await sweeps.submit(await normalizeModel(request.body), options));
+      return reply.code(202).send(await sweeps.submit(await normalizeModel(request.body, decodedBase64Of(request)), options));
     },
   );
 

@@ -3,7 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { z } from 'zod';
 import { onnxToNetworkOffThread } from '../onnx/import-off-thread.js';
 import type { BackendName, HardwareCompatibility, NetworkSpec, Precision, ProfileRange, TensorrtBuildOptions } from './spec.js';
-import { decodeBase64 } from './base64.js';
+import { decodeBase64, type DecodedBase64 } from './base64.js';
 import { MAX_DIMS, MAX_NAME_LENGTH, MAX_ONNX_BYTES, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
 import { contentHash, writeCanonical } from './content-hash.js';
 import { nameSchema, networkFromJson, networkSchema } from './schema.js';
@@ -111,17 +111,18 @@ export interface NamedBuildRequest extends NormalizedBuildRequest {
 
 // A checked request (buildRequestSchema's output) → the network (decoded, or converted from ONNX)
 // and the options with defaults applied. Rejects with ValidationError (OnnxImportError for ONNX).
-export async function normalizeBuildRequest(request: BuildRequest): Promise<NamedBuildRequest> {
-  const normalized: NamedBuildRequest = { network: await normalizeModel(request), options: normalizeOptions(request) };
+// `decoded`: the request's base64 strings decoded while its body was read.
+export async function normalizeBuildRequest(request: BuildRequest, decoded?: DecodedBase64): Promise<NamedBuildRequest> {
+  const normalized: NamedBuildRequest = { network: await normalizeModel(request, decoded), options: normalizeOptions(request) };
   if (request.name !== undefined) normalized.name = request.name;
   return normalized;
 }
 
 // The network of a request, decoded or converted from ONNX (base64 in JSON, or the raw bytes of
 // a multipart upload). An ONNX model is converted off the event loop.
-export async function normalizeModel(request: { network?: unknown; onnx?: string | Uint8Array }): Promise<NetworkSpec> {
-  if (request.network !== undefined) return networkFromJson(request.network as z.output<typeof networkSchema>, 'network');
-  if (typeof request.onnx === 'string') return onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx'));
+export async function normalizeModel(request: { network?: unknown; onnx?: string | Uint8Array }, decoded?: DecodedBase64): Promise<NetworkSpec> {
+  if (request.network !== undefined) return networkFromJson(request.network as z.output<typeof networkSchema>, 'network', decoded);
+  if (typeof request.onnx === 'string') return onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx', decoded));
   if (request.onnx !== undefined) return onnxToNetworkOffThread(request.onnx);
   throw new ValidationError('give exactly one of "network" or "onnx"');
 }

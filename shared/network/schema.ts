@@ -4,6 +4,7 @@
 // Only structure is checked here; graph semantics (dangling inputs, shapes, counts) are the native
 // core's (EngineAddon.validate).
 import { z } from 'zod';
+import type { DecodedBase64 } from './base64.js';
 import type { LayerSpec, NetworkSpec } from './spec.js';
 import { MAX_DIMS, MAX_IO_TENSORS, MAX_LAYERS, MAX_NAME_LENGTH, MAX_TENSOR_ELEMENTS, MAX_TOTAL_WEIGHT_BYTES } from './limits.js';
 import { decodeFloatData, elementCount, floatDataBytes, floatDataSchema, type FloatDataJson } from './tensor.js';
@@ -160,8 +161,9 @@ function layerData(layer: LayerJson): FloatDataJson[] {
 
 // A checked network (networkSchema's output) as the engine takes it: data decoded to Float32Array
 // (throws ValidationError for bad base64 or values outside float32), `input` folded into `inputs`.
-// `root` is where the network sits in the request, for messages.
-export function networkFromJson(json: NetworkJson, root = ''): NetworkSpec {
+// `root` is where the network sits in the request, for messages; `decoded`: the request's base64
+// strings decoded while its body was read.
+export function networkFromJson(json: NetworkJson, root = '', decoded?: DecodedBase64): NetworkSpec {
   const at = (path: string) => (root ? `${root}.${path}` : path);
   const layers = json.layers.map((layer, i): LayerSpec => {
     const where = (field: string) => at(`layers[${i}] (${JSON.stringify(layer.name)}).${field}`);
@@ -173,11 +175,11 @@ export function networkFromJson(json: NetworkJson, root = ''): NetworkSpec {
           ...base,
           type: layer.type,
           outputs: layer.outputs,
-          weights: decodeFloatData(layer.weights, where('weights')),
-          ...(layer.bias ? { bias: decodeFloatData(layer.bias, where('bias')) } : {}),
+          weights: decodeFloatData(layer.weights, where('weights'), decoded),
+          ...(layer.bias ? { bias: decodeFloatData(layer.bias, where('bias'), decoded) } : {}),
         };
       case 'constant':
-        return { ...base, type: layer.type, shape: [...layer.shape], values: decodeFloatData(layer.values, where('values')) };
+        return { ...base, type: layer.type, shape: [...layer.shape], values: decodeFloatData(layer.values, where('values'), decoded) };
       case 'matrixMultiply':
         return { ...base, type: layer.type, ...(layer.transpose ? { transpose: [layer.transpose[0], layer.transpose[1]] } : {}) };
       case 'elementWise':

@@ -2,7 +2,7 @@
 // little-endian float32. Used by network weights/constants and by inference inputs.
 import { z } from 'zod';
 import type { Tensor } from '../engine/types.js';
-import { base64DecodedLength, decodeBase64 } from './base64.js';
+import { base64DecodedLength, decodeBase64, type DecodedBase64 } from './base64.js';
 import { MAX_DIMS, MAX_TENSOR_ELEMENTS, base64Length } from './limits.js';
 import { ValidationError } from './validation-error.js';
 
@@ -21,13 +21,14 @@ export function floatDataBytes(data: FloatDataJson): number {
   return Array.isArray(data) ? data.length * 4 : base64DecodedLength(data.base64);
 }
 
-// `where` names the data in messages (e.g. 'layers[0] ("fc").weights').
-export function decodeFloatData(data: FloatDataJson, where: string): Float32Array {
+// `where` names the data in messages (e.g. 'layers[0] ("fc").weights'); `decoded`: the request's
+// base64 strings decoded while its body was read.
+export function decodeFloatData(data: FloatDataJson, where: string, decoded?: DecodedBase64): Float32Array {
   let values: Float32Array;
   if (Array.isArray(data)) {
     values = Float32Array.from(data);
   } else {
-    const bytes = decodeBase64(data.base64, where);
+    const bytes = decodeBase64(data.base64, where, decoded);
     if (bytes.length % 4 !== 0) {
       throw new ValidationError(`${where}: base64 decodes to ${bytes.length} bytes, not a whole number of float32 values (a multiple of 4)`);
     }
