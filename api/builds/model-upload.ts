@@ -60,5 +60,5 @@ async function modelToNetwork(model: Buffer): Promise<NetworkSpec> {
     return networkFromJson(parseOrThrow(networkSchema, json, 'model'), 'model');
   }
   if (model.byteLength > MAX_ONNX_BYTES) throw new ValidationError(`model: an ONNX model of ${model.byteLength} bytes is over the limit of ${MAX_ONNX_BYTES}`, 'over-limit');
-  return onnxToNetworkOffThread(model);
+  return onnxToNetworkOffThread(model, true);
 }

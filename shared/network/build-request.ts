@@ -122,7 +122,7 @@ export async function normalizeBuildRequest(request: BuildRequest, decoded?: Dec
 // a multipart upload). An ONNX model is converted off the event loop.
 export async function normalizeModel(request: { network?: unknown; onnx?: string | Uint8Array }, decoded?: DecodedBase64): Promise<NetworkSpec> {
   if (request.network !== undefined) return networkFromJson(request.network as z.output<typeof networkSchema>, 'network', decoded);
-  if (typeof request.onnx === 'string') return onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx', decoded));
+  if (typeof request.onnx === 'string') return onnxToNetworkOffThread(decodeBase64(request.onnx, 'onnx', decoded), true);
   if (request.onnx !== undefined) return onnxToNetworkOffThread(request.onnx);
   throw new ValidationError('give exactly one of "network" or "onnx"');
 }

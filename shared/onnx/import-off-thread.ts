@@ -48,14 +48,17 @@ function stopped(worker: Worker, error: Error): void {
   pending.clear();
 }
 
-// Resolves with the network, or rejects with the OnnxImportError onnxToNetwork threw.
-export function onnxToNetworkOffThread(bytes: Uint8Array): Promise<NetworkSpec> {
+// Resolves with the network, or rejects with the OnnxImportError onnxToNetwork threw. `handOver`:
+// the caller is done with `bytes`, so where they span their whole ArrayBuffer (never a pooled
+// Buffer's) it moves to the thread instead of being copied there (hundreds of MB on this thread).
+export function onnxToNetworkOffThread(bytes: Uint8Array, handOver = false): Promise<NetworkSpec> {
   thread ??= startThread();
   const worker = thread;
   const id = nextId++;
   worker.ref();
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    worker.postMessage({ id, bytes } satisfies ImportRequest);
+    const movable = handOver && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    worker.postMessage({ id, bytes } satisfies ImportRequest, movable ? [bytes.buffer as ArrayBuffer] : []);
   });
 }
