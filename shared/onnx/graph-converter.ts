@@ -131,7 +131,8 @@ export class GraphConverter {
     if (k !== kB) this.fail(`inner dimensions differ: A' is [${m}, ${k}], B' is [${kB}, ${n}]`);
 
     if (a.kind === 'tensor' && !transA && b.kind === 'float') {
-      const weights = transB ? b.data.slice() : transpose2d(b.data, k, n);
+      // B' as it is shares the initializer's data (nothing changes either): a copy only to scale it.
+      const weights = !transB ? transpose2d(b.data, k, n) : alpha === 1 ? b.data : b.data.slice();
       scale(weights, alpha);
       const bias = c?.kind === 'float' && isRowVector(c.shape, n) ? expandRow(c.data, n, beta) : undefined;
       const fcName = c && !bias ? this.fresh(`${out}/fc`) : out;
