@@ -6,6 +6,7 @@ import { BuildCancellation } from '../builds/build-cancellation.js';
 import type { BuildSubmission } from '../builds/build-submission.js';
 import { decodedBase64Of, installBuildBodyParser } from '../builds/build-body.js';
 import { readUpload } from '../builds/model-upload.js';
+import { startOnnxImportThread } from '../../shared/onnx/import-off-thread.js';
 import { HttpError } from '../http-error.js';
 import { buildAcceptedSchema, buildStatusSchema } from '../schemas/builds.js';
 import { buildIdSchema, errorSchema } from '../schemas/common.js';
@@ -18,6 +19,7 @@ const buildOptionsSchema = z
 export const buildRoutes: FastifyPluginAsyncZod<{ submission: BuildSubmission }> = async (app, { submission }) => {
   const { farm } = app;
   installBuildBodyParser(app);
+  startOnnxImportThread();
   const cancellation = new BuildCancellation(farm, submission.statuses);
 
   app.post(

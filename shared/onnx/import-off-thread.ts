@@ -48,6 +48,14 @@ function stopped(worker: Worker, error: Error): void {
   pending.clear();
 }
 
+// Starts the thread ahead of the first model (its start and TypeScript loading take a few hundred
+// ms), without holding the process open.
+export function startOnnxImportThread(): void {
+  if (thread) return;
+  thread = startThread();
+  thread.unref();
+}
+
 // Resolves with the network, or rejects with the OnnxImportError onnxToNetwork threw. `handOver`:
 // the caller is done with `bytes`, so where they span their whole ArrayBuffer (never a pooled
 // Buffer's) it moves to the thread instead of being copied there (hundreds of MB on this thread).
