@@ -1,6 +1,7 @@
-// Each run's inputs against the plan: names, ranks, fixed dims, batch within the profile.
+// Each run's inputs against the plan: names, ranks, fixed dims, batch within the profile; shapes at that batch.
 #include "check.h"
 #include "core/input_binding.h"
+#include "core/shapes.h"
 
 using namespace trtfarm;
 
@@ -19,8 +20,13 @@ void bindsInAnyOrder() {
   const InputBinding b = bindInputs(twoInputPlan(), {{"s", {1, 2}}, {"y", {6, 5}}, {"x", {6, 3}}});
   CHECK(b.batch == 6);
   CHECK(b.order == (std::vector<size_t>{2, 1, 0}));
+}
+
+void shapesAtTheRunsBatch() {
   CHECK(atBatch({-1, 3}, 6) == (Dims{6, 3}));
   CHECK(atBatch({1, 2}, 6) == (Dims{1, 2}));
+  CHECK(elementsAt({-1, 3, 5}, 6) == 90);
+  CHECK(elementsAt({2, 3}, 6) == 6);
 }
 
 void rejectsBadInputs() {
@@ -44,6 +50,7 @@ void rejectsBadInputs() {
 
 int main() {
   bindsInAnyOrder();
+  shapesAtTheRunsBatch();
   rejectsBadInputs();
   TEST_MAIN_END();
 }

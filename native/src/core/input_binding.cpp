@@ -17,12 +17,6 @@ std::string inputNames(const Plan& plan) {
 
 }  // namespace
 
-Dims atBatch(const Dims& shape, int64_t batch) {
-  Dims out = shape;
-  if (isDynamic(out)) out[0] = batch;
-  return out;
-}
-
 InputBinding bindInputs(const Plan& plan, const std::vector<std::pair<std::string, Dims>>& given) {
   for (const auto& [name, shape] : given) {
     bool known = false;
