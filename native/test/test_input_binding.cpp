@@ -44,6 +44,9 @@ void rejectsBadInputs() {
   CHECK_THROWS(Input, "input 'y' has batch 3 but input 'x' has batch 2",
                bindInputs(plan, {{"x", {2, 3}}, {"y", {3, 5}}, {"s", {1, 2}}}));
   CHECK_THROWS(Input, "input 's' has shape (2, 2)", bindInputs(plan, {{"x", {2, 3}}, {"y", {2, 5}}, {"s", {2, 2}}}));
+  CHECK_THROWS(Input, "batch 9 is outside the plan's profile [2, 8]", checkBatch(plan.batch, 9));
+  CHECK_THROWS(Input, "batch 1 is outside", checkBatch(plan.batch, 1));
+  checkBatch(plan.batch, 8);
 }
 
 }  // namespace

@@ -17,6 +17,12 @@ std::string inputNames(const Plan& plan) {
 
 }  // namespace
 
+void checkBatch(const BatchRange& range, int64_t batch) {
+  if (batch < range.min || batch > range.max)
+    fail("batch " + std::to_string(batch) + " is outside the plan's profile [" + std::to_string(range.min) + ", " +
+         std::to_string(range.max) + "]");
+}
+
 InputBinding bindInputs(const Plan& plan, const std::vector<std::pair<std::string, Dims>>& given) {
   for (const auto& [name, shape] : given) {
     bool known = false;
