@@ -161,7 +161,7 @@ void CudaEngine::enqueue(ExecContext& ctx, int64_t batch, Graph& graph) {
   std::vector<const void*> edgeX(program_.ops.size(), nullptr);
   std::vector<void*> edgeY(program_.ops.size(), nullptr);
   std::vector<bool> inputConverted(ctx.edgeInputs.size(), true), outputConverted(ctx.edgeOutputs.size(), true);
-  if (!ctx.edgeInputs.empty()) {  // 16-bit plans
+  if (contextSizes_.edgeBuffers) {  // 16-bit plans
     const EdgeOps edges = fp32EdgeOps(program_, arena_, uses_, [&](int32_t op) { return gemvTactic(op, batch); });
     for (size_t i = 0; i < edges.input.size(); ++i)
       if (edges.input[i] >= 0) {
