@@ -172,6 +172,13 @@ void structuralCorruptionRejected() {
   CHECK(rejected > 1000);
 }
 
+void valueNothingComputesRejected() {
+  Plan plan = seedPlan();
+  plan.program.values.push_back({"orphan", {kDynamic, 3}, -1});
+  const std::vector<uint8_t> bytes = serializePlan(plan);
+  CHECK_THROWS(Plan, "corrupt plan: value 'orphan' is never computed", parsePlan(bytes.data(), bytes.size()));
+}
+
 }  // namespace
 
 int main() {
@@ -182,5 +189,6 @@ int main() {
   everyBitFlipRejected();
   wrongMagicAndVersion();
   structuralCorruptionRejected();
+  valueNothingComputesRejected();
   TEST_MAIN_END();
 }
