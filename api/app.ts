@@ -8,6 +8,7 @@ import type { FarmConfig } from '../shared/config.js';
 import type { EngineAddon } from '../shared/engine/types.js';
 import { BuildCancellation } from './builds/build-cancellation.js';
 import { BuildSubmission } from './builds/build-submission.js';
+import { PeerGather } from './cluster/peer-gather.js';
 import { SweepService } from './builds/sweep-service.js';
 import { FarmServices } from './farm-services.js';
 import { installAuth } from './plugins/auth.js';
@@ -32,6 +33,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     farm: FarmServices;
     inference: InferenceService;
+    peers: PeerGather;
   }
 }
 
@@ -69,6 +71,11 @@ export async function buildApp({ config, engine, logger = true }: AppOptions): P
   app.decorate('farm', farm);
   app.decorate('inference', new InferenceService(farm, config));
   app.addHook('onClose', () => farm.close());
+  // What /metrics and /v2/…/stats answer for all of this server's processes.
+  const peers = new PeerGather();
+  app.decorate('peers', peers);
+  peers.provide('inference-stats', () => app.inference.stats.snapshot());
+  app.addHook('onClose', async () => peers.close());
 
   // multipart/form-data uploads of POST /v1/builds and /v1/sweeps (their limits: model-upload.ts).
   await app.register(multipart);

@@ -1,6 +1,7 @@
 // The farm's settings, read from the environment once and validated, so that a typo in a
 // deployment fails at start with a message instead of misbehaving later.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -23,6 +24,10 @@ const EnvSchema = z.object({
   // Enough for the largest network the limits admit (MAX_TOTAL_WEIGHT_BYTES of weights, e.g. four
   // 4096×4096 fp32 layers) sent as base64, plus room for the rest of the JSON: ≈ 431 MiB.
   TRTFARM_BODY_LIMIT_BYTES: positiveInt.default(base64Length(MAX_TOTAL_WEIGHT_BYTES) + 4 * MiB),
+  // The API's processes on its one port (node:cluster; api/cluster/api-primary.ts). One process
+  // parses and answers a few thousand tensors a second, a GPU worker serves more: by default one
+  // process per 4 cores, at most 8 (1 on a 2-core machine).
+  TRTFARM_API_PROCESSES: positiveInt.max(64).default(Math.max(1, Math.min(8, Math.floor(availableParallelism() / 4)))),
   // The longest a request may hold its connection waiting for an inference (v1 ?wait= and v2).
   TRTFARM_MAX_WAIT_MS: positiveInt.default(60_000),
   // Slow clients: the time a whole request (headers and body) may take to arrive, and its
@@ -76,6 +81,7 @@ export type FarmConfig = {
   planStore: 'fs' | 'redis';
   queuePrefix: string;
   bodyLimitBytes: number;
+  apiProcesses: number;
   maxWaitMs: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -119,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     planStore: e.TRTFARM_PLAN_STORE,
     queuePrefix: e.TRTFARM_QUEUE_PREFIX,
     bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,
+    apiProcesses: e.TRTFARM_API_PROCESSES,
     maxWaitMs: e.TRTFARM_MAX_WAIT_MS,
     requestTimeoutMs: e.TRTFARM_REQUEST_TIMEOUT_MS,
     headersTimeoutMs: Math.min(e.TRTFARM_HEADERS_TIMEOUT_MS, e.TRTFARM_REQUEST_TIMEOUT_MS),

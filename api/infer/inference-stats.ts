@@ -1,7 +1,8 @@
 // Per-model inference counters of this API process since it started: what
-// `GET /v2/models/:model/stats` answers, and what /metrics exposes under Triton's names.
+// `GET /v2/models/:model/stats` answers, and what /metrics exposes under Triton's names, for
+// the whole server: the processes' snapshots merged (api/cluster/peer-gather.ts).
 //
-// The API's one instance is `app.inference.stats` (api/app.ts decorates the app with its
+// A process's one instance is `app.inference.stats` (api/app.ts decorates the app with its
 // InferenceService). For a reader such as a Prometheus collector (model = the plan id):
 //   stats.models()            → the model ids seen so far
 //   stats.of(model)           → ModelCounters (undefined if never seen), all cumulative:
@@ -36,7 +37,33 @@ export interface ModelCounters {
   lastInferenceMs: number;
 }
 
+// A process's counters as its IPC message carries them: the engine-call shares unrounded.
+export type StatsSnapshot = Array<{ model: string; counters: Omit<ModelCounters, 'batches'> & { batches: [number, Duration][] }; executionShare: number }>;
+
 export class InferenceStats {
+  // Several processes' counters summed, read like one process's.
+  static merged(snapshots: StatsSnapshot[]): InferenceStats {
+    const stats = new InferenceStats();
+    for (const { model, counters, executionShare } of snapshots.flat()) {
+      const c = stats.entry(model);
+      for (const key of ['success', 'fail', 'queue', 'computeInfer'] as const) {
+        c[key].count += counters[key].count;
+        c[key].ns += counters[key].ns;
+      }
+      c.rejected += counters.rejected;
+      c.inferenceCount += counters.inferenceCount;
+      c.lastInferenceMs = Math.max(c.lastInferenceMs, counters.lastInferenceMs);
+      for (const [size, d] of counters.batches) {
+        const batch = c.batches.get(size) ?? { count: 0, ns: 0 };
+        batch.count += d.count;
+        batch.ns += d.ns;
+        c.batches.set(size, batch);
+      }
+      stats.executionShares.set(model, (stats.executionShares.get(model) ?? 0) + executionShare);
+    }
+    return stats;
+  }
+
   private readonly counters = new Map<string, ModelCounters>();
   // A call's share per request (rows / batch) summed: whole executions once all its requests are in.
   private readonly executionShares = new Map<string, number>();
@@ -51,6 +78,10 @@ export class InferenceStats {
     if (!c) return undefined;
     const batches = new Map([...c.batches].map(([size, d]) => [size, { count: Math.round(d.count), ns: d.ns }]));
     return { ...c, executionCount: Math.round(this.executionShares.get(model) ?? 0), batches };
+  }
+
+  snapshot(): StatsSnapshot {
+    return [...this.counters].map(([model, c]) => ({ model, counters: { ...c, batches: [...c.batches] }, executionShare: this.executionShares.get(model) ?? 0 }));
   }
 
   // `requestNs`: arrival in the API → outcome known; `item`: the worker's figures.

@@ -1,9 +1,14 @@
 // GET /metrics, Prometheus text: the farm's queues (jobs per queue and state), its live workers
 // per class, build durations (build-durations.ts says how the API learns them), Triton's
-// inference series of this API's requests (triton-metrics.ts), and Node's own process metrics. Queue and worker figures are read from Redis at each scrape, so every API
-// replica reports the same farm.
+// inference series of this API server's requests (triton-metrics.ts), and Node's own process
+// metrics. Queue and worker figures are read from Redis at each scrape, so every API replica
+// reports the same farm. With several API processes (TRTFARM_API_PROCESSES) the answer is the
+// whole server's: the processes' series aggregated by prom-client (summed, but the figures every
+// process reads alike, which are taken once), Triton's from their counters merged.
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+import { InferenceStats } from '../infer/inference-stats.js';
 
 import { BuildDurations } from './build-durations.js';
 import type { QueueCatalog } from './queue-catalog.js';
@@ -25,6 +30,7 @@ export async function installMetrics(app: FastifyInstance, catalog: QueueCatalog
     help: 'Jobs in each build and infer queue, by BullMQ state',
     labelNames: ['queue', 'state'],
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.reset();
       for (const name of await catalog.names()) {
@@ -39,6 +45,7 @@ export async function installMetrics(app: FastifyInstance, catalog: QueueCatalog
     help: 'Live workers serving each class (a worker serving several backends counts in each)',
     labelNames: ['backend', 'compat_key'],
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.reset();
       const served = new Map<string, { backend: string; compat_key: string; count: number }>();
@@ -59,16 +66,23 @@ export async function installMetrics(app: FastifyInstance, catalog: QueueCatalog
     labelNames: ['backend', 'precision'],
     buckets: BUILD_SECONDS_BUCKETS,
     registers: [registry],
+    // Every process watches every build's completion.
+    aggregator: 'first',
   });
   const durations = new BuildDurations(farm, ({ meta }) =>
     buildSeconds.observe({ backend: meta.backend, precision: meta.precision }, meta.buildMs / 1000),
   );
   app.addHook('onClose', () => durations.close());
-  registerTritonMetrics(registry, app.inference.stats);
+  app.peers.provide('metrics', async () => {
+    await durations.watch(await catalog.names());
+    return registry.getMetricsAsJSON();
+  });
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['metrics'] } }, async (_request, reply) => {
-    await durations.watch(await catalog.names());
-    return reply.type(registry.contentType).send(await registry.metrics());
+    const triton = new Registry();
+    registerTritonMetrics(triton, InferenceStats.merged(await app.peers.gather('inference-stats')));
+    const merged = Registry.merge([AggregatorRegistry.aggregate(await app.peers.gather('metrics')), triton]);
+    return reply.type(registry.contentType).send(await merged.metrics());
   });
   return registry;
 }

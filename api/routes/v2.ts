@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { PlanMeta } from '../../shared/store/plan-meta.js';
 import type { FarmServices } from '../farm-services.js';
 import { HttpError } from '../http-error.js';
-import type { ModelCounters } from '../infer/inference-stats.js';
+import { InferenceStats, type ModelCounters } from '../infer/inference-stats.js';
 import { resolveModel } from '../infer/resolve-model.js';
 import { writeV2Answer } from '../infer/v2-answer.js';
 import { parseV2Request } from '../infer/v2-request.js';
@@ -62,14 +62,17 @@ export const v2Routes: FastifyPluginAsyncZod = async (app) => {
     });
   }
 
-  app.get('/v2/models/stats', { schema: { summary: 'KServe v2 / Triton statistics of every model inferred on by this API process', response: { 200: v2ModelStatsSchema } } }, async () => ({
-    model_stats: inference.stats.models().map((model) => modelStats(model, inference.stats.of(model))),
-  }));
+  // This server's counters (all its processes), since it started.
+  const serverStats = async () => InferenceStats.merged(await app.peers.gather('inference-stats'));
+  app.get('/v2/models/stats', { schema: { summary: 'KServe v2 / Triton statistics of every model inferred on by this API server', response: { 200: v2ModelStatsSchema } } }, async () => {
+    const stats = await serverStats();
+    return { model_stats: stats.models().map((model) => modelStats(model, stats.of(model))) };
+  });
 
   for (const url of both('/stats')) {
-    app.get(url, { schema: { summary: "KServe v2 / Triton statistics of a model (this API process's, since it started)", params: url.includes(':version') ? versionParams : modelParams, response: { 200: v2ModelStatsSchema, ...errors } } }, async (request) => {
+    app.get(url, { schema: { summary: "KServe v2 / Triton statistics of a model (this API server's, since it started)", params: url.includes(':version') ? versionParams : modelParams, response: { 200: v2ModelStatsSchema, ...errors } } }, async (request) => {
       const meta = await knownModel(farm, request.params);
-      return { model_stats: [modelStats(meta.id, inference.stats.of(meta.id))] };
+      return { model_stats: [modelStats(meta.id, (await serverStats()).of(meta.id))] };
     });
   }
 

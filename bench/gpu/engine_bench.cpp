@@ -16,14 +16,15 @@
 
 #include "core/builder.h"
 #include "cuda/cuda_engine.h"
+#include "mlp.h"
 #include "registry/runtime.h"
+#include "replay_timer.h"
 
 using namespace trtfarm;
 
 namespace {
 
-constexpr int64_t kWidth = 4096;
-constexpr int kLayers = 4;
+constexpr int64_t kWidth = bench::kMlpWidth;
 constexpr int64_t kMaxBatch = 4096;
 constexpr int64_t kCheckBatch = 8;
 const int64_t kBatches[] = {1, 2, 4, 8, 16, 32, 64, 256, 1024, 4096};
@@ -46,32 +47,6 @@ T median(std::vector<T> v) {
 
 void writeFloats(const std::string& path, const std::vector<float>& data) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(float));
-}
-
-NetworkSpec mlp(std::mt19937& rng, std::ofstream& weights) {
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  const float scale = 1.0f / 64.0f;  // 1/sqrt(4096): activations keep their size through the layers
-  NetworkSpec net;
-  net.inputs.push_back({"x", {kDynamic, kWidth}});
-  for (int l = 0; l < kLayers; ++l) {
-    LayerSpec fc;
-    fc.name = "fc" + std::to_string(l);
-    fc.type = LayerType::FullyConnected;
-    fc.outputs = kWidth;
-    fc.weights.resize(kWidth * kWidth);
-    for (float& w : fc.weights) w = dist(rng) * scale;
-    fc.bias = std::vector<float>(kWidth);
-    for (float& b : *fc.bias) b = dist(rng) * 0.1f;
-    weights.write(reinterpret_cast<const char*>(fc.weights.data()), fc.weights.size() * sizeof(float));
-    weights.write(reinterpret_cast<const char*>(fc.bias->data()), fc.bias->size() * sizeof(float));
-    LayerSpec relu;
-    relu.name = "relu" + std::to_string(l);
-    relu.type = LayerType::Activation;
-    relu.kind = Activation::Relu;
-    net.layers.push_back(std::move(fc));
-    net.layers.push_back(std::move(relu));
-  }
-  return net;
 }
 
 std::vector<uint8_t> buildBytes(const NetworkSpec& net, Precision precision, const ProgressFn& progress) {
@@ -101,7 +76,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   std::mt19937 rng(4096);
   std::ofstream weightFile(dir + "/weights.bin", std::ios::binary);
-  const NetworkSpec net = mlp(rng, weightFile);
+  const NetworkSpec net = bench::mlp(rng, &weightFile);
   weightFile.close();
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   std::vector<float> input(kMaxBatch * kWidth), output(kMaxBatch * kWidth);
@@ -144,7 +119,7 @@ int main(int argc, char** argv) {
         if (batch == kCheckBatch)
           writeFloats(dir + "/out_" + name + "_b8.bin",
                       std::vector<float>(output.begin(), output.begin() + batch * kWidth));
-        const float graphUs = median(engine->timeReplays(batch, 50)) * 1000;
+        const float graphUs = median(bench::timeReplays(*engine, batch, 50)) * 1000;
         std::vector<double> runMs;
         for (int i = 0; i < 10; ++i) {
           start = std::chrono::steady_clock::now();
@@ -154,7 +129,7 @@ int main(int argc, char** argv) {
         float layerUs = 0;
         if (batch <= kLayerBatchMax) {
           layer->run(batch, {input.data()}, {output.data()});
-          layerUs = median(layer->timeReplays(batch, 50)) * 1000;
+          layerUs = median(bench::timeReplays(*layer, batch, 50)) * 1000;
         }
         std::fprintf(out,
                      "{\"kind\":\"engine\",\"precision\":\"%s\",\"batch\":%lld,\"graph_us\":%.2f,\"run_us\":%.1f,"

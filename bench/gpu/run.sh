@@ -9,7 +9,7 @@ build=${BUILD_DIR:-native/build/bench}
 mkdir -p "$work"
 [[ -f "$build/CMakeCache.txt" ]] || cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release -DTRTFARM_CUDA=ON -DTRTFARM_TENSORRT=OFF > "$work/cmake.log"
 cmake --build "$build" -j "$(nproc)" --target trtfarm_cuda_bench >> "$work/cmake.log"
-"$build/src/cuda/trtfarm_cuda_bench" "$work"
+"$build/bench/gpu/trtfarm_cuda_bench" "$work"
 PYTHONUNBUFFERED=1 python3 bench/gpu/bench_torch.py "$work"
 python3 bench/gpu/report.py "$work" "bash bench/gpu/run.sh" > bench/gpu/results.md
 cat bench/gpu/results.md

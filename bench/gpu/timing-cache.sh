@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 build=${BUILD_DIR:-native/build/bench}
 [[ -f "$build/CMakeCache.txt" ]] || cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release -DTRTFARM_CUDA=ON -DTRTFARM_TENSORRT=OFF > /dev/null
 cmake --build "$build" -j "$(nproc)" --target trtfarm_timing_cache_bench > /dev/null
-lines=$("$build/src/cuda/trtfarm_timing_cache_bench" "${1:-3}")
+lines=$("$build/bench/gpu/trtfarm_timing_cache_bench" "${1:-3}")
 echo "$lines"
 summary=$(grep '"summary"' <<< "$lines")
 field() { sed -E "s/.*\"$1\":([^,}]*).*/\1/" <<< "$summary"; }

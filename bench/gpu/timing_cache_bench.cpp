@@ -13,36 +13,13 @@
 #include <vector>
 
 #include "core/builder.h"
+#include "mlp.h"
 
 using namespace trtfarm;
 
 namespace {
 
-constexpr int64_t kWidth = 4096;
-constexpr int kLayers = 4;
-
-NetworkSpec mlp(std::mt19937& rng) {
-  std::uniform_real_distribution<float> dist(-1.0f / 64, 1.0f / 64);
-  NetworkSpec net;
-  net.inputs.push_back({"x", {kDynamic, kWidth}});
-  for (int l = 0; l < kLayers; ++l) {
-    LayerSpec fc;
-    fc.name = "fc" + std::to_string(l);
-    fc.type = LayerType::FullyConnected;
-    fc.outputs = kWidth;
-    fc.weights.resize(kWidth * kWidth);
-    for (float& w : fc.weights) w = dist(rng);
-    fc.bias = std::vector<float>(kWidth);
-    for (float& b : *fc.bias) b = dist(rng);
-    LayerSpec relu;
-    relu.name = "relu" + std::to_string(l);
-    relu.type = LayerType::Activation;
-    relu.kind = Activation::Relu;
-    net.layers.push_back(std::move(fc));
-    net.layers.push_back(std::move(relu));
-  }
-  return net;
-}
+constexpr int64_t kWidth = bench::kMlpWidth;
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -74,10 +51,10 @@ int main(int argc, char** argv) {
     size_t hits = 0, entries = 0;
     for (int r = 0; r < rounds; ++r) {
       TimingCacheResult first, second;
-      cold.push_back(timedBuild(mlp(rng), config, *backend, &first));
+      cold.push_back(timedBuild(bench::mlp(rng), config, *backend, &first));
       BuildConfig warmConfig = config;
       warmConfig.timingCache = first.entries;
-      warm.push_back(timedBuild(mlp(rng), warmConfig, *backend, &second));
+      warm.push_back(timedBuild(bench::mlp(rng), warmConfig, *backend, &second));
       hits = second.hits;
       entries = first.entries.size();
       std::printf("{\"round\":%d,\"cold_ms\":%.1f,\"warm_ms\":%.1f,\"cold_hits\":%zu,\"warm_hits\":%zu,\"entries\":%zu}\n", r,

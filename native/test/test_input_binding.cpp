@@ -1,6 +1,7 @@
-// Each run's inputs against the plan: names, ranks, fixed dims, batch within the profile.
+// Each run's inputs against the plan: names, ranks, fixed dims, batch within the profile; shapes at that batch.
 #include "check.h"
 #include "core/input_binding.h"
+#include "core/shapes.h"
 
 using namespace trtfarm;
 
@@ -19,8 +20,13 @@ void bindsInAnyOrder() {
   const InputBinding b = bindInputs(twoInputPlan(), {{"s", {1, 2}}, {"y", {6, 5}}, {"x", {6, 3}}});
   CHECK(b.batch == 6);
   CHECK(b.order == (std::vector<size_t>{2, 1, 0}));
+}
+
+void shapesAtTheRunsBatch() {
   CHECK(atBatch({-1, 3}, 6) == (Dims{6, 3}));
   CHECK(atBatch({1, 2}, 6) == (Dims{1, 2}));
+  CHECK(elementsAt({-1, 3, 5}, 6) == 90);
+  CHECK(elementsAt({2, 3}, 6) == 6);
 }
 
 void rejectsBadInputs() {
@@ -38,12 +44,16 @@ void rejectsBadInputs() {
   CHECK_THROWS(Input, "input 'y' has batch 3 but input 'x' has batch 2",
                bindInputs(plan, {{"x", {2, 3}}, {"y", {3, 5}}, {"s", {1, 2}}}));
   CHECK_THROWS(Input, "input 's' has shape (2, 2)", bindInputs(plan, {{"x", {2, 3}}, {"y", {2, 5}}, {"s", {2, 2}}}));
+  CHECK_THROWS(Input, "batch 9 is outside the plan's profile [2, 8]", checkBatch(plan.batch, 9));
+  CHECK_THROWS(Input, "batch 1 is outside", checkBatch(plan.batch, 1));
+  checkBatch(plan.batch, 8);
 }
 
 }  // namespace
 
 int main() {
   bindsInAnyOrder();
+  shapesAtTheRunsBatch();
   rejectsBadInputs();
   TEST_MAIN_END();
 }

@@ -195,6 +195,13 @@ void crc32MatchesTheDefinition() {
   CHECK(crc32(data.data(), data.size()) == bitwise(data.data(), data.size()));
 }
 
+void valueNothingComputesRejected() {
+  Plan plan = seedPlan();
+  plan.program.values.push_back({"orphan", {kDynamic, 3}, -1});
+  const std::vector<uint8_t> bytes = serializePlan(plan);
+  CHECK_THROWS(Plan, "corrupt plan: value 'orphan' is never computed", parsePlan(bytes.data(), bytes.size()));
+}
+
 }  // namespace
 
 int main() {
@@ -206,5 +213,6 @@ int main() {
   everyBitFlipRejected();
   wrongMagicAndVersion();
   structuralCorruptionRejected();
+  valueNothingComputesRejected();
   TEST_MAIN_END();
 }

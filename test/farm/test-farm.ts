@@ -71,7 +71,7 @@ export class TestFarm {
   private constructor(
     readonly config: FarmConfig,
     readonly app: FastifyInstance,
-    private readonly env: Record<string, string>,
+    readonly env: Record<string, string>,
   ) {}
 
   // `env`: settings for the API and the workers (e.g. short locks for the stalled-job test).

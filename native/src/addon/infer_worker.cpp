@@ -3,6 +3,7 @@
 #include "core/input_binding.h"
 #include "core/shapes.h"
 #include "js_read.h"
+#include "output_arrays.h"
 
 namespace trtfarm::addon {
 
@@ -38,7 +39,7 @@ InferWorker::InferWorker(Napi::Env env, std::shared_ptr<LoadedPlan> loaded, cons
     inputArrays_.push_back(Napi::Persistent(data));
   }
   for (const TensorDesc& out : plan.outputs) {
-    Napi::Float32Array data = Napi::Float32Array::New(env, numelPerBatch(atBatch(out.shape, batch_)));
+    Napi::Float32Array data = newOutputArray(env, static_cast<size_t>(numelPerBatch(atBatch(out.shape, batch_))));
     outputs_.push_back(data.Data());
     outputArrays_.push_back(Napi::Persistent(data));
   }

@@ -75,7 +75,8 @@ class Backend {
   virtual std::optional<TimingCacheResult> timingCache(const std::vector<uint8_t>& /*tactics*/) const {
     return std::nullopt;
   }
-  // Load time: the plan's compatKey was already checked with runs().
+  // Load time: the plan names this backend, passed checkPlan (plan_check.h: the engine checks none of
+  // that again) and its compatKey was already checked with runs().
   virtual std::unique_ptr<Engine> load(const Plan& plan) = 0;
 };
 

@@ -17,10 +17,10 @@ std::string inputNames(const Plan& plan) {
 
 }  // namespace
 
-Dims atBatch(const Dims& shape, int64_t batch) {
-  Dims out = shape;
-  if (isDynamic(out)) out[0] = batch;
-  return out;
+void checkBatch(const BatchRange& range, int64_t batch) {
+  if (batch < range.min || batch > range.max)
+    fail("batch " + std::to_string(batch) + " is outside the plan's profile [" + std::to_string(range.min) + ", " +
+         std::to_string(range.max) + "]");
 }
 
 InputBinding bindInputs(const Plan& plan, const std::vector<std::pair<std::string, Dims>>& given) {

@@ -19,7 +19,7 @@ struct InputBinding {
 // input and the problem (unknown or missing name, rank, a fixed dim, batch outside the profile).
 InputBinding bindInputs(const Plan& plan, const std::vector<std::pair<std::string, Dims>>& given);
 
-// `shape` with the batch substituted for kDynamic.
-Dims atBatch(const Dims& shape, int64_t batch);
+// For engines, which take the batch alone: throws Error{Input} when it is outside `range`.
+void checkBatch(const BatchRange& range, int64_t batch);
 
 }  // namespace trtfarm

@@ -126,6 +126,9 @@ void checkPlan(const Plan& plan) {
     defined[v] = true;
   }
   for (size_t i = 0; i < p.ops.size(); ++i) checkOp(p.ops[i], i, p, defined);
+  // Engines lay out every value (core/arena_plan.h): one that nothing computes has no data.
+  for (size_t i = 0; i < p.values.size(); ++i)
+    if (!defined[i]) fail("value '" + p.values[i].name + "' is never computed");
   for (int32_t v : p.outputs) {
     checkIndex(v, p.values.size(), "program output");
     if (!defined[v]) fail("program output " + std::to_string(v) + " is never computed");

@@ -81,6 +81,10 @@ struct Program {
   bool shapesOnly = false;
 };
 
+// `program` with the weights' dtypes and shapes but none of their bytes: what an engine keeps
+// once it holds the weights in its own form (widened, packed, on the device).
+Program withoutWeightBytes(const Program& program);
+
 // Batch range of the optimization profile. For a static network min = opt = max = the fixed batch.
 struct BatchRange {
   int64_t min = 1, opt = 1, max = 1;

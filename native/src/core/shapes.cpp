@@ -37,6 +37,14 @@ int64_t numelPerBatch(const Dims& dims) {
 
 bool isDynamic(const Dims& dims) { return !dims.empty() && dims[0] == kDynamic; }
 
+Dims atBatch(const Dims& shape, int64_t batch) {
+  Dims out = shape;
+  if (isDynamic(out)) out[0] = batch;
+  return out;
+}
+
+int64_t elementsAt(const Dims& shape, int64_t batch) { return numelPerBatch(shape) * (isDynamic(shape) ? batch : 1); }
+
 std::string formatDims(const Dims& dims) {
   std::string s = "(";
   for (size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);

@@ -11,6 +11,9 @@ namespace trtfarm {
 // Product of the dims; kDynamic dims count as 1 (the per-batch-item count).
 int64_t numelPerBatch(const Dims& dims);
 bool isDynamic(const Dims& dims);
+// What every backend runs: `shape` with the run's batch in place of kDynamic, and its elements.
+Dims atBatch(const Dims& shape, int64_t batch);
+int64_t elementsAt(const Dims& shape, int64_t batch);
 std::string formatDims(const Dims& dims);  // "(-1, 3, 4, 5)"
 
 // fullyConnected: (N, d1..dk) → (N, outputs, 1, …, 1) keeping the input's rank, which gives the

@@ -6,7 +6,7 @@
 #include "binary.h"
 #include "core/error.h"
 #include "core/half.h"
-#include "dims.h"
+#include "core/shapes.h"
 #include "gemm.h"
 #include "matmul.h"
 
@@ -16,7 +16,7 @@ namespace {
 
 // fp16/bf16 weights are stored reduced in the plan and computed in fp32.
 std::vector<float> widen(const Weights& w) {
-  const size_t count = elementCount(w.shape);
+  const size_t count = static_cast<size_t>(numelPerBatch(w.shape));
   std::vector<float> out(count);
   if (w.dtype == DType::F32) {
     std::memcpy(out.data(), w.bytes.data(), count * sizeof(float));
@@ -32,11 +32,7 @@ std::vector<float> widen(const Weights& w) {
 
 }  // namespace
 
-CpuEngine::CpuEngine(const Program& program) : pool_(ThreadPool::shared()) {
-  program_.values = program.values;
-  program_.ops = program.ops;
-  program_.inputs = program.inputs;
-  program_.outputs = program.outputs;
+CpuEngine::CpuEngine(const Program& program) : program_(withoutWeightBytes(program)), pool_(ThreadPool::shared()) {
 
   // Only constants that something reads: a Gemm holds its weights packed, so the constant a
   // folded matrixMultiply came from would otherwise be kept a second time.
@@ -59,16 +55,13 @@ CpuEngine::CpuEngine(const Program& program) : pool_(ThreadPool::shared()) {
     const std::vector<float> bias = op.bias >= 0 ? widen(program.weights[op.bias]) : std::vector<float>();
     packed_[i] = std::make_unique<PackedMatrix>(w.data(), op.k, op.n, 1, op.k, op.bias >= 0 ? bias.data() : nullptr);
   }
-  root_.resize(program.values.size());
-  for (size_t v = 0; v < root_.size(); ++v) root_[v] = static_cast<int32_t>(v);
-  for (const Op& op : program.ops)
-    if (op.kind == Op::Kind::Alias) root_[op.output] = root_[op.inputs[0]];
 }
 
-std::shared_ptr<const BufferPlan> CpuEngine::planFor(int64_t batch) {
+std::shared_ptr<const ArenaPlan> CpuEngine::planFor(int64_t batch) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& plan = plans_[batch];
-  if (!plan) plan = std::make_shared<const BufferPlan>(program_, root_, batch);
+  // Inputs stay in the caller's buffers; cache-line slots keep every buffer aligned for the vector loads.
+  if (!plan) plan = std::make_shared<const ArenaPlan>(planArena(program_, batch, {sizeof(float), 64, false}));
   return plan;
 }
 
@@ -96,7 +89,7 @@ void CpuEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
   if (inputs.size() != program_.inputs.size() || outputs.size() != program_.outputs.size())
     throw Error(ErrorCode::Input, "cpu backend: wrong number of input or output buffers");
   const auto plan = planFor(batch);
-  std::unique_ptr<AlignedBuffer> arena = takeArena(plan->arenaFloats());
+  std::unique_ptr<AlignedBuffer> arena = takeArena(static_cast<size_t>(plan->bytes) / sizeof(float));
   try {
     execute(batch, *plan, arena->data(), inputs, outputs);
   } catch (...) {
@@ -106,29 +99,31 @@ void CpuEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
   returnArena(std::move(arena));
 }
 
-void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, const std::vector<const float*>& inputs,
+void CpuEngine::execute(int64_t batch, const ArenaPlan& plan, float* arena, const std::vector<const float*>& inputs,
                         const std::vector<float*>& outputs) {
   // Where each value's data is for this run. Inputs are only ever read.
+  const auto inArena = [&](int32_t v) { return arena + plan.offset[v] / static_cast<int64_t>(sizeof(float)); };
   std::vector<float*> data(program_.values.size(), nullptr);
   for (size_t v = 0; v < data.size(); ++v) {
     if (program_.values[v].constant >= 0) data[v] = constants_[v].data();
-    else if (plan.offset(static_cast<int32_t>(v)) != BufferPlan::kNone) data[v] = arena + plan.offset(v);
+    else if (plan.offset[v] != ArenaPlan::kNone) data[v] = inArena(static_cast<int32_t>(v));
   }
   for (size_t i = 0; i < inputs.size(); ++i) data[program_.inputs[i]] = const_cast<float*>(inputs[i]);
   // An output computed here is computed in the caller's buffer; only one that is an input, a
   // constant or the same storage as an earlier output is copied at the end.
   for (size_t j = 0; j < outputs.size(); ++j) {
-    const int32_t root = root_[program_.outputs[j]];
-    if (plan.offset(root) != BufferPlan::kNone && data[root] == arena + plan.offset(root)) data[root] = outputs[j];
+    const int32_t root = plan.root[program_.outputs[j]];
+    if (plan.offset[root] != ArenaPlan::kNone && data[root] == inArena(root)) data[root] = outputs[j];
   }
-  const auto shape = [&](int32_t v) { return concreteShape(program_.values[v].shape, batch); };
+  const auto shape = [&](int32_t v) { return atBatch(program_.values[v].shape, batch); };
+  const auto count = [&](int32_t v) { return static_cast<size_t>(elementsAt(program_.values[v].shape, batch)); };
 
   for (size_t i = 0; i < program_.ops.size(); ++i) {
     const Op& op = program_.ops[i];
     float* out = data[op.output];
     switch (op.kind) {
       case Op::Kind::Gemm: {
-        const size_t rows = elementCount(shape(op.inputs[0])) / op.k;
+        const size_t rows = count(op.inputs[0]) / op.k;
         gemm(data[op.inputs[0]], op.k, rows, *packed_[i], op.activation, op.alpha, out, op.n, pool_);
         break;
       }
@@ -141,7 +136,7 @@ void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, con
                shape(op.output), pool_);
         break;
       case Op::Kind::Unary:
-        activateAll(data[op.inputs[0]], out, elementCount(shape(op.output)), op.activation, op.alpha, pool_);
+        activateAll(data[op.inputs[0]], out, count(op.output), op.activation, op.alpha, pool_);
         break;
       case Op::Kind::Alias:
         data[op.output] = data[op.inputs[0]];
@@ -150,7 +145,7 @@ void CpuEngine::execute(int64_t batch, const BufferPlan& plan, float* arena, con
   }
   for (size_t j = 0; j < outputs.size(); ++j) {
     const int32_t v = program_.outputs[j];
-    if (data[v] != outputs[j]) std::memcpy(outputs[j], data[v], elementCount(shape(v)) * sizeof(float));
+    if (data[v] != outputs[j]) std::memcpy(outputs[j], data[v], count(v) * sizeof(float));
   }
 }
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "aligned_buffer.h"
-#include "buffer_plan.h"
+#include "core/arena_plan.h"
 #include "core/backend.h"
 #include "packed_matrix.h"
 #include "thread_pool.h"
@@ -23,21 +23,20 @@ class CpuEngine : public Engine {
   void run(int64_t batch, const std::vector<const float*>& inputs, const std::vector<float*>& outputs) override;
 
  private:
-  void execute(int64_t batch, const BufferPlan& plan, float* arena, const std::vector<const float*>& inputs,
+  void execute(int64_t batch, const ArenaPlan& plan, float* arena, const std::vector<const float*>& inputs,
                const std::vector<float*>& outputs);
-  std::shared_ptr<const BufferPlan> planFor(int64_t batch);
+  std::shared_ptr<const ArenaPlan> planFor(int64_t batch);
   std::unique_ptr<AlignedBuffer> takeArena(size_t floats);
   void returnArena(std::unique_ptr<AlignedBuffer> arena);
 
-  Program program_;                                // values and ops; the weights live below, widened
+  Program program_;                                // without weight bytes: they live below, widened
   std::vector<AlignedBuffer> constants_;           // per value: fp32 data of a constant
   std::vector<std::unique_ptr<PackedMatrix>> packed_;  // per op: a Gemm's weights and bias
-  std::vector<int32_t> root_;                      // per value: whose memory it uses (Alias)
   ThreadPool& pool_;
 
   // Concurrent runs share the per-batch layouts and reuse each other's arenas.
   std::mutex mutex_;
-  std::map<int64_t, std::shared_ptr<const BufferPlan>> plans_;
+  std::map<int64_t, std::shared_ptr<const ArenaPlan>> plans_;
   std::vector<std::unique_ptr<AlignedBuffer>> spareArenas_;
 };
 

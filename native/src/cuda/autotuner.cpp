@@ -13,7 +13,6 @@
 #include "fp8_kernels.h"
 #include "kernels.h"
 #include "lt_matmul.h"
-#include "shapes.h"
 
 namespace trtfarm::cuda {
 namespace {
@@ -22,7 +21,6 @@ namespace {
 // heuristic's first picks under a fused epilogue can miss the fastest kernel.
 constexpr int kCandidates = 16, kCandidatesLarge = 24;
 constexpr int64_t kLargeRows = 256;
-constexpr size_t kWorkspaceBytes = 32u << 20;
 constexpr float kBudgetMicros = 2000;  // per candidate: enough repeats for a stable median, no more
 constexpr int kMinRepeats = 3, kMaxRepeats = 15;
 
@@ -38,7 +36,7 @@ Autotuner::Autotuner(cublasLtHandle_t lt, cudaStream_t stream, Precision precisi
   flush_ = gpu::DeviceBuffer(2 * static_cast<size_t>(l2));
   gpu::check(cudaMemsetAsync(flush_.get(), 0, flush_.bytes(), stream_), "cudaMemsetAsync");
   sink_ = gpu::DeviceBuffer(sizeof(uint32_t));
-  workspace_ = gpu::DeviceBuffer(kWorkspaceBytes);
+  workspace_ = gpu::DeviceBuffer(kLtWorkspaceBytes);
 }
 
 float Autotuner::time(const std::function<void(const void* w, void* y)>& layer) {

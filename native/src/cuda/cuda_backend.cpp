@@ -16,7 +16,7 @@
 #include "device_query.h"
 #include "dtype_dispatch.h"
 #include "kernels.h"
-#include "shapes.h"
+#include "../core/shapes.h"
 #include "tactics.h"
 
 namespace trtfarm::cuda {

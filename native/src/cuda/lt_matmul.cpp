@@ -1,5 +1,6 @@
 #include "lt_matmul.h"
 
+#include "../core/error.h"
 #include "../gpu/cublaslt.h"
 
 namespace trtfarm::cuda {
@@ -126,6 +127,15 @@ void LtMatmul::run(cublasLtHandle_t handle, const cublasLtMatmulAlgo_t& algo, co
   gpu::check(cublasLtMatmul(handle, desc_, &one, a, a_, b, b_, &zero, d, d_, d, d_, &algo, workspace, workspaceBytes,
                             stream),
              "cublasLtMatmul");
+}
+
+cublasLtMatmulAlgo_t chooseAlgorithm(cublasLtHandle_t handle, const LtMatmul& matmul, const cublasLtMatmulAlgo_t* stored,
+                                     size_t workspaceBytes) {
+  size_t workspace = 0;
+  if (stored != nullptr && matmul.supports(handle, *stored, &workspace) && workspace <= workspaceBytes) return *stored;
+  const auto results = matmul.candidates(handle, 1, workspaceBytes);
+  if (results.empty()) throw Error(ErrorCode::Runtime, "cuBLASLt has no algorithm for this matrix product");
+  return results[0].algo;
 }
 
 }  // namespace trtfarm::cuda

@@ -6,6 +6,7 @@
 
 #include <cublasLt.h>
 
+#include <cstddef>
 #include <vector>
 
 #include "../core/program.h"
@@ -39,6 +40,9 @@ constexpr float kFp8OutputScale = 1.0f / 448.0f;  // e4m3 weights are ≤ 448: k
 
 inline bool ltFuses(Activation act) { return act == Activation::None || act == Activation::Relu; }
 
+// The workspace every cuBLASLt product gets, at tuning as at run time.
+constexpr size_t kLtWorkspaceBytes = 32u << 20;
+
 class LtMatmul {
  public:
   explicit LtMatmul(const LtShape& shape);
@@ -62,5 +66,10 @@ class LtMatmul {
   cublasLtMatmulDesc_t desc_ = nullptr;
   cublasLtMatrixLayout_t a_ = nullptr, b_ = nullptr, d_ = nullptr;
 };
+
+// `stored` (a tuned algorithm; nullptr: none) when it still runs `matmul` within
+// `workspaceBytes`, else cuBLASLt's first choice. Throws Error{Runtime} when there is none.
+cublasLtMatmulAlgo_t chooseAlgorithm(cublasLtHandle_t handle, const LtMatmul& matmul, const cublasLtMatmulAlgo_t* stored,
+                                     size_t workspaceBytes);
 
 }  // namespace trtfarm::cuda

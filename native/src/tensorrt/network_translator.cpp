@@ -105,8 +105,7 @@ void NetworkTranslator::addOp(const Op& op) {
 
 ITensor& NetworkTranslator::gemm(const Op& op, const std::string& name) {
   const Value& in = program_.values.at(op.inputs.at(0));
-  const bool dynamic = !in.shape.empty() && in.shape[0] == kDynamic;
-  const int64_t rows = dynamic ? kDynamic : volume(in.shape) / op.k;
+  const int64_t rows = isDynamic(in.shape) ? kDynamic : numelPerBatch(in.shape) / op.k;
   ITensor& x = reshape(value(op.inputs[0]), {rows, op.k}, name + "/flatten");
   ITensor& w = constant(op.weight, {op.n, op.k}, name + "/weights");
   ITensor* y = named(network_.addMatrixMultiply(x, nvinfer1::MatrixOperation::kNONE, w,
@@ -160,7 +159,7 @@ ITensor& NetworkTranslator::value(int32_t index) {
 
 ITensor& NetworkTranslator::constant(int32_t weightIndex, const Dims& shape, const std::string& name) {
   const Weights& weights = program_.weights.at(weightIndex);
-  const int64_t count = volume(shape);
+  const int64_t count = numelPerBatch(shape);
   if (weights.bytes.size() != static_cast<size_t>(count) * elementSize(weights.dtype)) {
     throw Error(ErrorCode::Backend, "tensorrt: constant '" + name + "' holds " + std::to_string(weights.bytes.size()) +
                                         " bytes, its shape needs " + std::to_string(count) + " elements");

@@ -7,6 +7,7 @@
 
 #include "../core/error.h"
 #include "../core/program.h"
+#include "../core/shapes.h"
 
 namespace trtfarm::tensorrt {
 
@@ -27,18 +28,6 @@ inline bool sameDims(const nvinfer1::Dims& dims, const Dims& shape) {
     if (dims.d[i] != shape[i]) return false;
   }
   return true;
-}
-
-// `shape` with the batch substituted for kDynamic.
-inline Dims atBatch(Dims shape, int64_t batch) {
-  if (!shape.empty() && shape[0] == kDynamic) shape[0] = batch;
-  return shape;
-}
-
-inline int64_t volume(const Dims& shape) {
-  int64_t n = 1;
-  for (int64_t d : shape) n *= d;
-  return n;
 }
 
 }  // namespace trtfarm::tensorrt

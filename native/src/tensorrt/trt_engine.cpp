@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "../core/input_binding.h"
 #include "compat_key.h"
 #include "error_logger.h"
 #include "tactics_blob.h"
@@ -46,7 +47,7 @@ std::vector<TrtEngine::Binding> TrtEngine::bind(const Program& program, const st
                                        std::string(mode == nvinfer1::TensorIOMode::kINPUT ? "input" : "output") +
                                        " '" + value.name + "'");
     }
-    const size_t bytes = static_cast<size_t>(volume(atBatch(value.shape, batch_.max))) * sizeof(float);
+    const size_t bytes = static_cast<size_t>(elementsAt(value.shape, batch_.max)) * sizeof(float);
     // A zero-byte tensor still needs a distinct non-null address for setTensorAddress.
     bindings.push_back(Binding{value.name, value.shape, gpu::DeviceBuffer(std::max<size_t>(bytes, 1))});
     // The buffers never move, so the addresses are set once for every run.
@@ -58,10 +59,7 @@ std::vector<TrtEngine::Binding> TrtEngine::bind(const Program& program, const st
 }
 
 void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, const std::vector<float*>& outputs) {
-  if (batch < batch_.min || batch > batch_.max) {
-    throw Error(ErrorCode::Input, "tensorrt: batch " + std::to_string(batch) + " is outside the plan's profile [" +
-                                      std::to_string(batch_.min) + ", " + std::to_string(batch_.max) + "]");
-  }
+  checkBatch(batch_, batch);
   if (inputs.size() != inputs_.size() || outputs.size() != outputs_.size()) {
     throw Error(ErrorCode::Input, "tensorrt: expected " + std::to_string(inputs_.size()) + " inputs and " +
                                       std::to_string(outputs_.size()) + " outputs");
@@ -76,7 +74,7 @@ void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
     if (!context_->setInputShape(inputs_[i].name.c_str(), toTrtDims(shape))) {
       logger.fail(ErrorCode::Input, "tensorrt: input '" + inputs_[i].name + "' does not fit the plan's profile");
     }
-    gpu::check(cudaMemcpyAsync(inputs_[i].buffer.get(), inputs[i], volume(shape) * sizeof(float),
+    gpu::check(cudaMemcpyAsync(inputs_[i].buffer.get(), inputs[i], elementsAt(inputs_[i].shape, batch) * sizeof(float),
                                cudaMemcpyHostToDevice, stream_.get()),
                "copying an input to the device");
   }
@@ -89,7 +87,7 @@ void TrtEngine::run(int64_t batch, const std::vector<const float*>& inputs, cons
   if (!context_->enqueueV3(stream_.get())) logger.fail(ErrorCode::Runtime, "tensorrt: enqueueV3 failed");
   for (size_t i = 0; i < outputs_.size(); ++i) {
     gpu::check(cudaMemcpyAsync(outputs[i], outputs_[i].buffer.get(),
-                               volume(atBatch(outputs_[i].shape, batch)) * sizeof(float), cudaMemcpyDeviceToHost,
+                               elementsAt(outputs_[i].shape, batch) * sizeof(float), cudaMemcpyDeviceToHost,
                                stream_.get()),
                "copying an output to the host");
   }
