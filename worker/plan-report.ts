@@ -2,9 +2,9 @@
 // after the build: Engine.infer timed host to host at the profile's min, opt and max batch, and
 // the outputs at the min batch against the float64 evaluation of the same network, on fresh
 // random inputs. Under a time budget, so that a sweep's reports do not cost more than its builds:
-// each batch gets REPORT_BUDGET_MS / batches of timed runs, but at least MIN_RUNS (so p50 and p90
-// are order statistics of a real sample, and p99 its largest value, whatever the plan's speed)
-// and at most MAX_RUNS.
+// each batch gets REPORT_BUDGET_MS / batches of timed runs, and more up to MIN_RUNS while they fit in
+// POINT_CAP_MS (so that p50 and p90 are order statistics of a real sample, and p99 its largest
+// value), at most MAX_RUNS; a plan too slow for that still gets FLOOR_RUNS, as long as they take.
 import type { Engine, Tensor } from '../shared/engine/types.js';
 import { outputErrors, referenceOutputs } from '../shared/network/reference.js';
 import type { NetworkSpec, Precision } from '../shared/network/spec.js';
@@ -12,6 +12,8 @@ import type { PlanReport } from '../shared/store/plan-meta.js';
 
 const REPORT_BUDGET_MS = 400;
 const MIN_RUNS = 20;
+const POINT_CAP_MS = 250;
+const FLOOR_RUNS = 3;
 const MAX_RUNS = 200;
 
 // fp8 (outside the contract's list) is compared with the network's float32 weights, not its e4m3
@@ -33,8 +35,11 @@ export async function measurePlan(engine: Engine, network: NetworkSpec, extraBat
     const inputs = firstRows(engine, drawn, size);
     await engine.infer(inputs); // the first run at a batch may set it up (a CUDA graph's capture)
     const times: number[] = [];
-    const deadline = performance.now() + REPORT_BUDGET_MS / batches.length;
-    while (times.length < MIN_RUNS || (times.length < MAX_RUNS && performance.now() < deadline)) {
+    const start = performance.now();
+    const share = REPORT_BUDGET_MS / batches.length;
+    const more = (elapsed: number) =>
+      times.length < FLOOR_RUNS || (times.length < MAX_RUNS && (elapsed < share || (times.length < MIN_RUNS && elapsed < POINT_CAP_MS)));
+    while (more(performance.now() - start)) {
       const t0 = performance.now();
       await engine.infer(inputs);
       times.push(performance.now() - t0);
