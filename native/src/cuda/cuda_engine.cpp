@@ -219,8 +219,10 @@ void CudaEngine::run(int64_t batch, const std::vector<const float*>& inputs, con
   for (size_t i = 0; i < inputs.size(); ++i)
     io.toDevice(edgeInput(*ctx, i), inputs[i], elementsAt(program_.values[program_.inputs[i]].shape, batch) * sizeof(float),
                 staging(ctx->stagedInputs, i));
-  const Graph& graph = graphFor(*ctx, batch, [&](Graph& g) { enqueue(*ctx, batch, g); });
-  gpu::check(cudaGraphLaunch(graph.exec, ctx->stream.get()), "cudaGraphLaunch");
+  // The handle, not a reference: gcc 13 warns that one could dangle on the std::function temporary
+  // (it cannot: the graph lives in the context).
+  const cudaGraphExec_t exec = graphFor(*ctx, batch, [&](Graph& g) { enqueue(*ctx, batch, g); }).exec;
+  gpu::check(cudaGraphLaunch(exec, ctx->stream.get()), "cudaGraphLaunch");
   for (size_t i = 0; i < outputs.size(); ++i)
     io.toHost(outputs[i], edgeOutput(*ctx, i), elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float),
               staging(ctx->stagedOutputs, i));
