@@ -12,6 +12,7 @@
 #include "fp8_gemm.h"
 #include "graph_cache.h"
 #include "kernels.h"
+#include "pinned_blocks.h"
 
 namespace trtfarm::cuda {
 namespace {
@@ -47,6 +48,7 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
       contexts_(contextsFromEnv(), [this] { return makeContext(); }) {
   contextSizes_.arenaBytes = arena_.bytes;
   contextSizes_.workspaceBytes = kLtWorkspaceBytes;
+  if (hostIo_ == HostIo::Auto || hostIo_ == HostIo::Registered) usePinnedBlocks(device);
   contextSizes_.edgeBuffers = type_ != DType::F32;
   contextSizes_.staging = hostIo_ != HostIo::Pageable;
   for (int32_t v : program_.inputs)
