@@ -4,7 +4,8 @@
 // development machine; bench/gpu/results-host.md has what it means host to host). Outputs of
 // kRecycleFromBytes or more are external ArrayBuffers over blocks that come back to a pool when
 // the garbage collector frees their arrays, and go out again unzeroed: the engine writes every
-// element. Smaller ones are ordinary arrays.
+// element. Smaller ones are ordinary arrays. New blocks come from core/host_memory.h's allocator
+// (page-locked memory once a cuda engine is loaded).
 #pragma once
 
 #include <napi.h>

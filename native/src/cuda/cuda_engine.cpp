@@ -12,6 +12,7 @@
 #include "fp8_gemm.h"
 #include "graph_cache.h"
 #include "kernels.h"
+#include "pinned_blocks.h"
 
 namespace trtfarm::cuda {
 namespace {
@@ -47,6 +48,7 @@ CudaEngine::CudaEngine(int device, const Plan& plan)
       contexts_(contextsFromEnv(), [this] { return makeContext(); }) {
   contextSizes_.arenaBytes = arena_.bytes;
   contextSizes_.workspaceBytes = kLtWorkspaceBytes;
+  if (hostIo_ == HostIo::Auto || hostIo_ == HostIo::Registered) usePinnedBlocks(device);
   contextSizes_.edgeBuffers = type_ != DType::F32;
   contextSizes_.staging = hostIo_ != HostIo::Pageable;
   for (int32_t v : program_.inputs)
@@ -219,8 +221,10 @@ void CudaEngine::run(int64_t batch, const std::vector<const float*>& inputs, con
   for (size_t i = 0; i < inputs.size(); ++i)
     io.toDevice(edgeInput(*ctx, i), inputs[i], elementsAt(program_.values[program_.inputs[i]].shape, batch) * sizeof(float),
                 staging(ctx->stagedInputs, i));
-  const Graph& graph = graphFor(*ctx, batch, [&](Graph& g) { enqueue(*ctx, batch, g); });
-  gpu::check(cudaGraphLaunch(graph.exec, ctx->stream.get()), "cudaGraphLaunch");
+  // The handle, not a reference: gcc 13 warns that one could dangle on the std::function temporary
+  // (it cannot: the graph lives in the context).
+  const cudaGraphExec_t exec = graphFor(*ctx, batch, [&](Graph& g) { enqueue(*ctx, batch, g); }).exec;
+  gpu::check(cudaGraphLaunch(exec, ctx->stream.get()), "cudaGraphLaunch");
   for (size_t i = 0; i < outputs.size(); ++i)
     io.toHost(outputs[i], edgeOutput(*ctx, i), elementsAt(program_.values[program_.outputs[i]].shape, batch) * sizeof(float),
               staging(ctx->stagedOutputs, i));

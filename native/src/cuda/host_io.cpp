@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include "pinned_blocks.h"
+
 namespace trtfarm::cuda {
 namespace {
 
@@ -45,12 +47,15 @@ HostTransfer::~HostTransfer() {
   release();
 }
 
-// Whether the DMA may use `host` as it is: always for pageable copies, when it could be
-// registered for registered ones and large ones in auto mode (not when another call registered part
-// of its pages).
+// Whether the DMA may use `host` as it is: always for pageable copies; for registered ones and
+// auto mode, when it lies in a page-locked output block (pinned_blocks.h), or when it could be
+// registered for the call (registered mode, and large arrays in auto mode; not when another call
+// registered part of its pages).
 bool HostTransfer::direct(const void* host, size_t bytes) {
   if (mode_ == HostIo::Pageable) return true;
-  if (mode_ == HostIo::Staged || (mode_ == HostIo::Auto && bytes < kRegisterFromBytes)) return false;
+  if (mode_ == HostIo::Staged) return false;
+  if (inPinnedBlock(host, bytes)) return true;
+  if (mode_ == HostIo::Auto && bytes < kRegisterFromBytes) return false;
   void* p = const_cast<void*>(host);
   if (cudaHostRegister(p, bytes, cudaHostRegisterDefault) != cudaSuccess) {
     cudaGetLastError();  // not sticky: clear it, and stage this one
