@@ -19,6 +19,16 @@ constexpr size_t kDefaultContexts = 4;
 
 size_t chunkBytes(size_t bytes) { return std::max(kMinChunkBytes, (bytes + kMaxChunks - 1) / kMaxChunks); }
 
+// Page-locked by someone (a registration in progress; the output blocks were asked about before).
+bool registeredElsewhere(const void* host) {
+  cudaPointerAttributes attributes{};
+  if (cudaPointerGetAttributes(&attributes, host) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return attributes.type == cudaMemoryTypeHost;
+}
+
 }  // namespace
 
 HostIo hostIoFromEnv() {
@@ -47,15 +57,16 @@ HostTransfer::~HostTransfer() {
   release();
 }
 
-// Whether the DMA may use `host` as it is: always for pageable copies; for registered ones and
-// auto mode, when it lies in a page-locked output block (pinned_blocks.h), or when it could be
-// registered for the call (registered mode, and large arrays in auto mode; not when another call
-// registered part of its pages).
+// Whether the copy may use `host` as it is (else it goes through the staging): always for
+// pageable copies; in auto and registered modes when the array lies in a page-locked output block
+// or could be registered for this call (registered mode, and large arrays in auto mode); small
+// arrays in auto mode go to the driver as they are, unless another call has registered their
+// pages (it would unregister them while the driver's DMA still reads them).
 bool HostTransfer::direct(const void* host, size_t bytes) {
   if (mode_ == HostIo::Pageable) return true;
   if (mode_ == HostIo::Staged) return false;
   if (inPinnedBlock(host, bytes)) return true;
-  if (mode_ == HostIo::Auto && bytes < kRegisterFromBytes) return false;
+  if (mode_ == HostIo::Auto && bytes < kRegisterFromBytes) return !registeredElsewhere(host);
   void* p = const_cast<void*>(host);
   if (cudaHostRegister(p, bytes, cudaHostRegisterDefault) != cudaSuccess) {
     cudaGetLastError();  // not sticky: clear it, and stage this one

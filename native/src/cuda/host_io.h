@@ -1,9 +1,13 @@
 // How a run's fp32 tensors cross between the caller's host arrays and the device. The caller's
 // arrays are used where they are; `HostIo` says how (TRTFARM_CUDA_HOST_IO, measured by
-// bench/gpu/host.sh):
-//   auto        (default) registered for a tensor of kRegisterFromBytes or more, staged below: on
-//               the H200 (bench/gpu/results-host.md, 2026-12-01) staging was faster up to 4 MiB a
-//               tensor and registering 1.2-1.8× faster from 16 MiB;
+// bench/gpu/host.sh). In auto and registered modes an array inside a page-locked output block
+// (pinned_blocks.h: the addon's output arrays) is copied by DMA as it is.
+//   auto        (default) other arrays of kRegisterFromBytes or more registered for the call, smaller
+//               ones handed to the driver as they are (it stages), the staging for what cannot be
+//               either (pages another call has registered): on the H200 (bench/gpu/results-host.md,
+//               2026-12-01 22:5x UTC, fp16 and fp32 plans) the driver's copies beat this backend's
+//               staging at every size up to 16 MiB a tensor (0.81-0.84x PyTorch at batch 64-256
+//               against 1.14-1.19x), and registering won at 64 MiB (by 16%), lost at 16 MiB (by 11%);
 //   staged      one copy through the context's pinned staging, in chunks, so that the host copy of
 //               one chunk overlaps the DMA of the one before;
 //   pageable    cudaMemcpyAsync straight from/to the caller's (pageable) memory: the driver stages;
@@ -20,7 +24,7 @@ namespace trtfarm::cuda {
 
 enum class HostIo { Auto, Staged, Pageable, Registered };
 
-constexpr size_t kRegisterFromBytes = 8u << 20;
+constexpr size_t kRegisterFromBytes = 32u << 20;
 
 // TRTFARM_CUDA_HOST_IO; throws Error{Backend} for an unknown value.
 HostIo hostIoFromEnv();
