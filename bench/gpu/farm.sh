@@ -21,6 +21,8 @@ stop() {
   for cwd in /proc/[0-9]*/cwd; do
     [[ "$(readlink "$cwd" 2>/dev/null)" == "$TRTFARM_DATA_DIR"* ]] && kill -TERM "$(basename "$(dirname "$cwd")")" 2>/dev/null
   done
+  # npx may return before the farm has stopped: the next farm.sh on the same port waits for it.
+  for _ in $(seq 60); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break; sleep 0.5; done
   return 0
 }
 trap stop EXIT
