@@ -12,17 +12,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export TRTFARM_DATA_DIR=${TRTFARM_DATA_DIR:-$(mktemp -d /tmp/trtfarm-farm.XXXX)}
 export PORT=${PORT:-18080}
-# Its own process group, so that the trap's SIGTERM reaches the farm through npx and tsx.
-setsid npx tsx bin/farm.ts > "$TRTFARM_DATA_DIR/farm.out" 2>&1 &
+# The supervisor itself, not npx or tsx in front of it (which may exit before it has stopped the
+# farm): `wait` then returns once workers, API and Redis are gone and the port is free.
+node --import tsx bin/farm.ts > "$TRTFARM_DATA_DIR/farm.out" 2>&1 &
 farm=$!
 stop() {
-  kill -TERM -- -$farm 2>/dev/null; wait $farm 2>/dev/null || true
-  # A redis-server the farm started and left behind (seen when its group got the signal at once).
-  for cwd in /proc/[0-9]*/cwd; do
-    [[ "$(readlink "$cwd" 2>/dev/null)" == "$TRTFARM_DATA_DIR"* ]] && kill -TERM "$(basename "$(dirname "$cwd")")" 2>/dev/null
-  done
-  # npx may return before the farm has stopped: the next farm.sh on the same port waits for it.
-  for _ in $(seq 60); do (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break; sleep 0.5; done
+  kill -TERM $farm 2>/dev/null; wait $farm 2>/dev/null || true
   return 0
 }
 trap stop EXIT
