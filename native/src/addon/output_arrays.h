@@ -1,7 +1,7 @@
 // The Float32Arrays an inference writes its outputs into. A fresh typed array costs more than the
 // copy into it once it is large: V8 zero-fills it, and the pages of a large allocation are new to
-// the process, each faulting on first touch (1 MiB: 121 µs fresh against 35 µs reused on the
-// development machine; bench/gpu/results-host.md has what it means host to host). Outputs of
+// the process, each faulting on first touch (bench/gpu/results-host.md has what recycling them
+// gained host to host). Outputs of
 // kRecycleFromBytes or more are external ArrayBuffers over blocks that come back to a pool when
 // the garbage collector frees their arrays, and go out again unzeroed: the engine writes every
 // element. Smaller ones are ordinary arrays. New blocks come from core/host_memory.h's allocator
