@@ -65,7 +65,7 @@ const logDir = path.join(config.dataDir, 'logs');
 await mkdir(logDir, { recursive: true });
 
 if (!config.redisUrl) {
-  redisStart = LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: true, ownProcessGroup: true, binary: redisBinary });
+  redisStart = LocalRedis.start({ dir: path.join(config.dataDir, 'redis'), persistent: config.redisAof, ownProcessGroup: true, binary: redisBinary });
 }
 const redis = await redisStart.catch((error: Error) => fail(error.message));
 const env = { ...process.env, REDIS_URL: config.redisUrl ?? redis!.url, TRTFARM_DATA_DIR: config.dataDir };

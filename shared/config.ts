@@ -17,6 +17,10 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   TRTFARM_DATA_DIR: z.string().min(1).default('./data'),
+  // The private redis-server of `npm start` (no REDIS_URL): its append-only file keeps every
+  // accepted job, and the tensors beside inference jobs, through a kill of redis-server. Off,
+  // such a kill loses what was queued, and inference is faster (README: "The farm on a GPU").
+  TRTFARM_REDIS_AOF: z.enum(['on', 'off']).default('on'),
   // Where plans live: the data dir (API and workers share it), or Redis (workers anywhere).
   TRTFARM_PLAN_STORE: z.enum(['fs', 'redis']).default('fs'),
   // Several farms (or test runs) can share one Redis under different prefixes.
@@ -78,6 +82,7 @@ export type FarmConfig = {
   host: string;
   redisUrl?: string;
   dataDir: string;
+  redisAof: boolean;
   planStore: 'fs' | 'redis';
   queuePrefix: string;
   bodyLimitBytes: number;
@@ -122,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FarmConfig {
     host: e.HOST,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.TRTFARM_DATA_DIR),
+    redisAof: e.TRTFARM_REDIS_AOF === 'on',
     planStore: e.TRTFARM_PLAN_STORE,
     queuePrefix: e.TRTFARM_QUEUE_PREFIX,
     bodyLimitBytes: e.TRTFARM_BODY_LIMIT_BYTES,

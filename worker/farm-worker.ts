@@ -57,7 +57,15 @@ export class FarmWorker {
     const catalog = new PlanCatalog(redis, config.queuePrefix);
     const timingCache = new TimingCache(redis, config.queuePrefix);
     const build = buildProcessor({ engine, store, catalog, index, inputs, timingCache, binding, testDelayMs: config.testBuildDelayMs, buildTimeoutMs: config.buildTimeoutMs });
-    const infer = inferProcessor({ engines, redis, prefix: config.queuePrefix, workerId: id, stacking: config.batching, testDelayMs: config.testInferDelayMs });
+    const infer = inferProcessor({
+      engines,
+      redis,
+      prefix: config.queuePrefix,
+      workerId: id,
+      stacking: config.batching,
+      testDelayMs: config.testInferDelayMs,
+      onOutputsLost: (job, error) => log.error({ job, err: error.message }, 'inference outputs not written'),
+    });
     const workers: Worker[] = [];
     const queues: string[] = [];
     for (const served of binding.serves) {

@@ -21,9 +21,10 @@ export interface InferProcessorOptions {
   workerId: string;
   stacking: boolean;
   testDelayMs: number;
+  onOutputsLost: (jobId: string, error: Error) => void;
 }
 
-export function inferProcessor({ engines, redis, prefix, workerId, stacking, testDelayMs }: InferProcessorOptions) {
+export function inferProcessor({ engines, redis, prefix, workerId, stacking, testDelayMs, onOutputsLost }: InferProcessorOptions) {
   const stackers = new Map<string, RowStacker>();
   const stackerFor = (plan: string) => {
     let stacker = stackers.get(plan);
@@ -45,7 +46,13 @@ export function inferProcessor({ engines, redis, prefix, workerId, stacking, tes
         const { queueUs, computeUs, batch, rows } = outcome;
         return 'error' in outcome ? { error: outcome.error, queueUs, computeUs, batch, rows } : { queueUs, computeUs, batch, rows };
       });
-      await redis.set(farmKeys.inferOutputs(prefix, job.id!), encodeTensorSets(outputs), 'EX', inferJobOptions.removeOnComplete.age);
+      // Not awaited: BullMQ completes the job on this same connection, so Redis has the outputs
+      // before the completion (and its event) all the same, and each job saves a round trip; over
+      // a lost connection both are resent, in order. Only a write Redis refuses (out of memory,
+      // a read-only replica) leaves a completed job without outputs: its callers are told it
+      // did not finish, and this worker logs it.
+      const key = farmKeys.inferOutputs(prefix, job.id!);
+      redis.set(key, encodeTensorSets(outputs), 'EX', inferJobOptions.removeOnComplete.age).catch((error: Error) => onOutputsLost(job.id!, error));
       return { worker: workerId, items };
     });
 }

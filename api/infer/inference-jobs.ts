@@ -47,12 +47,13 @@ export class InferenceService {
     private readonly config: Pick<FarmConfig, 'batching' | 'batchDelayUs' | 'maxWaitMs' | 'queuePrefix'>,
   ) {}
 
-  // Enqueues the inference and waits up to waitMs for it to finish.
-  async run(meta: PlanMeta, inputs: TensorSet, waitMs: number): Promise<InferenceResult> {
+  // Enqueues the inference and waits up to waitMs for it to finish. pollable: the caller may
+  // read the result again by its id (GET /v1/infer/:id) after it was answered.
+  async run(meta: PlanMeta, inputs: TensorSet, waitMs: number, pollable: boolean): Promise<InferenceResult> {
     checkInferRoute(await this.farm.liveWorkers(), meta.compatKey);
     const arrivedNs = process.hrtime.bigint();
     const rows = meta.inputs[0]?.shape[0] === -1 ? (inputs[meta.inputs[0].name]?.shape[0] ?? 1) : 1;
-    const { jobId, index } = await this.batcherFor(meta).add({ inputs, rows, arrivedNs });
+    const { jobId, index } = await this.batcherFor(meta).add({ inputs, rows, arrivedNs, pollable });
     const id = `${jobId}.${index}`;
     if (waitMs === 0) return { id, status: 'queued' };
     let timer: NodeJS.Timeout | undefined;
@@ -123,7 +124,12 @@ export class InferenceService {
       this.farm.redis.del(inputsKey).catch(() => undefined);
       throw error;
     }
-    const answer = watch.outcome.then((outcome) => this.answer(jobId, outcome));
+    // The outputs are read once and deleted (GETDEL) unless a caller may ask for them again: a
+    // v1 caller, whose id is for GET /v1/infer/:id. Else Redis would keep every answered tensor
+    // for the results' whole retention (at 10k req/s of 16 KB: gigabytes a minute). A v2 caller
+    // still waits when they are read: its wait (maxWaitMs) began after the watch's.
+    const keepOutputs = items.some((item) => item.pollable);
+    const answer = watch.outcome.then((outcome) => this.answer(jobId, outcome, keepOutputs));
     this.answers.set(jobId, answer);
     void answer.then((settled) => {
       this.answers.delete(jobId);
@@ -132,10 +138,11 @@ export class InferenceService {
     return { jobId, finished: answer };
   }
 
-  private async answer(jobId: string, outcome: JobOutcome): Promise<JobAnswer> {
+  private async answer(jobId: string, outcome: JobOutcome, keepOutputs: boolean): Promise<JobAnswer> {
     if (outcome.state === 'failed') return { state: 'failed', message: outcome.failedReason };
     if (outcome.state === 'unfinished') return outcome;
-    const stored = await this.farm.redis.getBuffer(farmKeys.inferOutputs(this.config.queuePrefix, jobId)).catch(() => null);
+    const key = farmKeys.inferOutputs(this.config.queuePrefix, jobId);
+    const stored = await (keepOutputs ? this.farm.redis.getBuffer(key) : this.farm.redis.getdelBuffer(key)).catch(() => null);
     // Gone already (it expired): the callers read the job's state instead.
     if (!stored) return { state: 'unfinished' };
     return { state: 'completed', result: outcome.returnvalue as InferJobResult, outputs: decodeTensorSets(stored) };

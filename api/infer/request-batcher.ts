@@ -13,6 +13,7 @@ export interface Batched {
   inputs: TensorSet;
   rows: number;
   arrivedNs: bigint;
+  pollable: boolean; // its caller may read the result again by its id
 }
 
 export interface Placement {

@@ -34,7 +34,7 @@ export const inferRoutes: FastifyPluginAsyncZod = async (app) => {
         inference.stats.recordFailure(meta.id, 0, 'REJECTED');
         throw error;
       }
-      const result = await inference.run(meta, inputs, Math.min(request.query.wait, farm.config.maxWaitMs));
+      const result = await inference.run(meta, inputs, Math.min(request.query.wait, farm.config.maxWaitMs), true);
       const finished = result.status === 'completed' || result.status === 'failed';
       return sendJson(reply, finished ? 200 : 202, statusJson(result));
     },

@@ -111,7 +111,7 @@ async function infer(farm: FarmServices, inference: FastifyInstance['inference']
     inference.stats.recordFailure(meta.id, Number(process.hrtime.bigint() - started), 'REJECTED');
     throw error;
   }
-  const result = await inference.run(meta, parsed.inputs, farm.config.maxWaitMs);
+  const result = await inference.run(meta, parsed.inputs, farm.config.maxWaitMs, false);
   if (result.status === 'failed') throw new HttpError(result.callerFault ? 400 : 500, result.error.message);
   if (result.status !== 'completed') {
     throw new HttpError(504, `inference ${result.id} did not finish within ${farm.config.maxWaitMs} ms; GET /v1/infer/${result.id} has it later`);

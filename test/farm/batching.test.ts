@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { loadConfig } from '../../shared/config.js';
+import { farmKeys } from '../../shared/queue/names.js';
 import { engine } from '../../shared/engine/addon.js';
 import type { Engine, Tensor } from '../../shared/engine/types.js';
 import { RowStacker } from '../../worker/row-stacker.js';
@@ -106,6 +107,21 @@ describe('dynamic batching', () => {
     assert.equal(seedStats.execution_count, 10);
   });
 
+  it('deletes a job\'s outputs once its v2 callers have them, and keeps those a v1 caller may read again by id', async () => {
+    const outputKeys = async () => (await farm.app.farm.redis.keys(farmKeys.inferOutputs(farm.config.queuePrefix, '*'))).length;
+    const v2 = { inputs: [{ name: 'x', shape: [1, WIDTH], datatype: 'FP32', data: randomValues(WIDTH) }] };
+    const kept = await outputKeys();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => farm.post(`/v2/models/${plan}/infer`, v2)));
+    for (const answer of answers) assert.equal(answer.statusCode, 200, answer.body);
+    assert.equal(await outputKeys(), kept);
+
+    const v1 = await farm.post('/v1/infer?wait=20000', { plan, inputs: { x: { shape: [1, WIDTH], data: randomValues(WIDTH) } } });
+    assert.equal(v1.statusCode, 200, v1.body);
+    assert.equal(await outputKeys(), kept + 1);
+    const again = await farm.get(`/v1/infer/${v1.json().id}`);
+    assert.deepEqual(again.json().outputs, v1.json().outputs);
+  });
+
   it('answers an output that overflows to Infinity as an error naming it in JSON, and as the exact bits in binary', async () => {
     const seedPlan = (await farm.build(seedFullyConnected)).plan.id;
     const huge = { shape: [1, 3, 4, 5], data: Array(60).fill(3e38) };
@@ -125,6 +141,30 @@ describe('dynamic batching', () => {
     const headerLength = Number(binary.headers['inference-header-content-length']);
     const bytes = binary.rawPayload.subarray(headerLength);
     assert.deepEqual([bytes.readFloatLE(0), bytes.readFloatLE(4)], [Infinity, -Infinity]);
+  });
+});
+
+describe('a KServe v2 request that outlives its wait', () => {
+  it('answers 504 naming its id, and GET /v1/infer/:id has its outputs once the job finished', async () => {
+    const redis = await startTestRedis();
+    const farm = await TestFarm.start(redis, { TRTFARM_MAX_WAIT_MS: '300', TRTFARM_TEST_INFER_DELAY_MS: '800' });
+    try {
+      await farm.startWorker();
+      const plan = (await farm.build(seedFullyConnected)).plan.id;
+      const late = await farm.post(`/v2/models/${plan}/infer`, { inputs: [{ name: 'x', shape: [1, 3, 4, 5], datatype: 'FP32', data: seedInput.data }] });
+      assert.equal(late.statusCode, 504, late.body);
+      const id = /GET \/v1\/infer\/(\S+) has it later/.exec(late.json().error)?.[1];
+      assert.ok(id, late.body);
+      let result = (await farm.get(`/v1/infer/${id}`)).json();
+      for (let i = 0; i < 100 && result.status !== 'completed'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        result = (await farm.get(`/v1/infer/${id}`)).json();
+      }
+      assert.deepEqual(result.outputs.fc.data, [1770, -1770]);
+    } finally {
+      await farm.stop();
+      await redis.stop();
+    }
   });
 });
 

@@ -51,6 +51,17 @@ describe('configuration', () => {
       });
   }
 
+  for (const value of ['yes', 'ON', ''])
+    it(`refuses TRTFARM_REDIS_AOF=${JSON.stringify(value)}, naming it`, () => {
+      assert.throws(() => loadConfig({ TRTFARM_REDIS_AOF: value }), /^ConfigError: invalid configuration: TRTFARM_REDIS_AOF: /);
+    });
+
+  it('keeps the private Redis\'s AOF on unless TRTFARM_REDIS_AOF=off', () => {
+    assert.equal(loadConfig({}).redisAof, true);
+    assert.equal(loadConfig({ TRTFARM_REDIS_AOF: 'on' }).redisAof, true);
+    assert.equal(loadConfig({ TRTFARM_REDIS_AOF: 'off' }).redisAof, false);
+  });
+
   it('accepts TRTFARM_CPU_THREADS unset (all cores)', () => {
     assert.doesNotThrow(() => loadConfig({}));
   });
