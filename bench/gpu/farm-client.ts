@@ -31,7 +31,7 @@ const CLIENTS = (process.env.CLIENTS ?? '1,16,64,256').split(',').map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const THREADS = Number(process.env.THREADS ?? Math.max(1, Math.min(8, Math.floor(os.cpus().length / 4))));
 // What the farm under test was started with (farm.sh passes its environment on).
-const API_PROCESSES = loadConfig().apiProcesses;
+const { apiProcesses: API_PROCESSES, redisAof: REDIS_AOF } = loadConfig();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 async function call(method: string, url: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -181,8 +181,8 @@ const machine = `${gpu}; ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length};
 const table = [
   `## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine}`,
   '',
-  `Command: \`TRTFARM_API_PROCESSES=${API_PROCESSES} bash bench/gpu/farm.sh\` (BACKEND=${BACKEND} WIDTH=${WIDTH} LAYERS=${LAYERS} PRECISION=${PRECISION} MAX_BATCH=${MAX_BATCH}). ` +
-    `The farm as \`npm start\` runs it (one worker per GPU, the API as ${API_PROCESSES} processes, a private Redis); ${LAYERS} × FC ${WIDTH}→${WIDTH} + ReLU, ${PRECISION} plan, batch 1..${MAX_BATCH}; ` +
+  `Command: \`TRTFARM_API_PROCESSES=${API_PROCESSES} TRTFARM_REDIS_AOF=${REDIS_AOF ? 'on' : 'off'} bash bench/gpu/farm.sh\` (BACKEND=${BACKEND} WIDTH=${WIDTH} LAYERS=${LAYERS} PRECISION=${PRECISION} MAX_BATCH=${MAX_BATCH}). ` +
+    `The farm as \`npm start\` runs it (one worker per GPU, the API as ${API_PROCESSES} processes, a private Redis with its AOF ${REDIS_AOF ? 'on' : 'off'}); ${LAYERS} × FC ${WIDTH}→${WIDTH} + ReLU, ${PRECISION} plan, batch 1..${MAX_BATCH}; ` +
     `batch-1 \`POST /v2/models/:id/infer\`, FP32, JSON or binary tensor data (input and output); ${SECONDS} s per point after a warm-up, ` +
     `the load from ${THREADS} worker threads with keep-alive connections.`,
   '',
