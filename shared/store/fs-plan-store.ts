@@ -1,10 +1,12 @@
 // PlanStore on a local (or network-mounted) directory: <dir>/<id>.plan and <id>.json.
 // Writes go to a temporary file first and are renamed into place, so a reader (or a crash)
-// never sees half a plan; the meta is written last, so meta present ⇒ plan present.
-import { createHash, randomBytes } from 'node:crypto';
+// never sees half a plan; the meta is written last, so meta present ⇒ plan present. The plan's
+// bytes are written (and flushed to disk) while they are hashed for its id, not after.
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { planIdOf } from './plan-id.js';
 import { isPlanId, type PlanMeta } from './plan-meta.js';
 import type { PlanStore } from './plan-store.js';
 
@@ -12,12 +14,26 @@ export class FsPlanStore implements PlanStore {
   constructor(private readonly dir: string) {}
 
   async put(plan: Uint8Array, meta: Omit<PlanMeta, 'id' | 'bytes'>): Promise<PlanMeta> {
-    const id = createHash('sha256').update(plan).digest('hex');
-    const full: PlanMeta = { ...meta, id, bytes: plan.byteLength };
-    const existing = await this.meta(id);
-    if (existing) return existing;
     await mkdir(this.dir, { recursive: true });
-    await this.writeAtomically(`${id}.plan`, plan);
+    const temporary = this.temporaryFile('plan');
+    const written = writeFile(temporary, plan, { flush: true });
+    written.catch(() => undefined); // awaited below, once the id is known
+    let id: string;
+    try {
+      id = await planIdOf(plan);
+      await written;
+    } catch (error) {
+      await written.catch(() => undefined);
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    const existing = await this.meta(id);
+    if (existing) {
+      await rm(temporary, { force: true });
+      return existing;
+    }
+    await rename(temporary, path.join(this.dir, `${id}.plan`));
+    const full: PlanMeta = { ...meta, id, bytes: plan.byteLength };
     await this.writeAtomically(`${id}.json`, JSON.stringify(full, null, 2));
     return full;
   }
@@ -45,8 +61,12 @@ export class FsPlanStore implements PlanStore {
     return names.filter((name) => name.endsWith('.json')).length;
   }
 
+  private temporaryFile(name: string): string {
+    return path.join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
   private async writeAtomically(name: string, data: Uint8Array | string): Promise<void> {
-    const temporary = path.join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const temporary = this.temporaryFile(name);
     try {
       await writeFile(temporary, data, { flush: true });
       await rename(temporary, path.join(this.dir, name));

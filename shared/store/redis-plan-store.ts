@@ -1,10 +1,10 @@
 // PlanStore in the farm's Redis: for workers on other machines that share no file system with
 // the API (TRTFARM_PLAN_STORE=redis). Plan and meta are written in one MULTI, so a reader never
 // sees a meta without its plan. Plans take Redis memory: fine for a few GB of plans.
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 import { farmKeys } from '../queue/names.js';
+import { planIdOf } from './plan-id.js';
 import { isPlanId, type PlanMeta } from './plan-meta.js';
 import type { PlanStore } from './plan-store.js';
 
@@ -15,7 +15,7 @@ export class RedisPlanStore implements PlanStore {
   ) {}
 
   async put(plan: Uint8Array, meta: Omit<PlanMeta, 'id' | 'bytes'>): Promise<PlanMeta> {
-    const id = createHash('sha256').update(plan).digest('hex');
+    const id = await planIdOf(plan);
     const existing = await this.meta(id);
     if (existing) return existing;
     const full: PlanMeta = { ...meta, id, bytes: plan.byteLength };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,14 @@ describe('the filesystem plan store', () => {
     assert.equal(stored.bytes, 5);
     assert.deepEqual(await store.get(stored.id), Buffer.from(bytes));
     assert.deepEqual(await store.meta(stored.id), stored);
+  });
+
+  it('addresses a plan of several hash slices by the sha256 of all its bytes', async () => {
+    const store = new FsPlanStore(path.join(dir, 'large'));
+    const bytes = randomBytes(20 * 1024 * 1024 + 3);
+    const stored = await store.put(bytes, meta);
+    assert.equal(stored.id, createHash('sha256').update(bytes).digest('hex'));
+    assert.deepEqual(await store.get(stored.id), bytes);
   });
 
   it('stores the same bytes once, leaves no temporary files, and knows nothing of unknown or malformed ids', async () => {
