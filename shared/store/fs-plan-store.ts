@@ -1,7 +1,7 @@
 // PlanStore on a local (or network-mounted) directory: <dir>/<id>.plan and <id>.json.
 // Writes go to a temporary file first and are renamed into place, so a reader (or a crash)
 // never sees half a plan; the meta is written last, so meta present ⇒ plan present. The plan's
-// bytes are written (and flushed to disk) while they are hashed for its id, not after.
+// bytes are written (and flushed to disk) while they are hashed for its id.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
