@@ -1,7 +1,6 @@
 // PlanStore on a local (or network-mounted) directory: <dir>/<id>.plan and <id>.json.
 // Writes go to a temporary file first and are renamed into place, so a reader (or a crash)
-// never sees half a plan; the meta is written last, so meta present ⇒ plan present. The plan's
-// bytes are written (and flushed to disk) while they are hashed for its id.
+// never sees half a plan; the meta is written last, so meta present ⇒ plan present.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,26 +13,12 @@ export class FsPlanStore implements PlanStore {
   constructor(private readonly dir: string) {}
 
   async put(plan: Uint8Array, meta: Omit<PlanMeta, 'id' | 'bytes'>): Promise<PlanMeta> {
-    await mkdir(this.dir, { recursive: true });
-    const temporary = this.temporaryFile('plan');
-    const written = writeFile(temporary, plan, { flush: true });
-    written.catch(() => undefined); // awaited below, once the id is known
-    let id: string;
-    try {
-      id = await planIdOf(plan);
-      await written;
-    } catch (error) {
-      await written.catch(() => undefined);
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    const existing = await this.meta(id);
-    if (existing) {
-      await rm(temporary, { force: true });
-      return existing;
-    }
-    await rename(temporary, path.join(this.dir, `${id}.plan`));
+    const id = await planIdOf(plan);
     const full: PlanMeta = { ...meta, id, bytes: plan.byteLength };
+    const existing = await this.meta(id);
+    if (existing) return existing;
+    await mkdir(this.dir, { recursive: true });
+    await this.writeAtomically(`${id}.plan`, plan);
     await this.writeAtomically(`${id}.json`, JSON.stringify(full, null, 2));
     return full;
   }
@@ -61,12 +46,8 @@ export class FsPlanStore implements PlanStore {
     return names.filter((name) => name.endsWith('.json')).length;
   }
 
-  private temporaryFile(name: string): string {
-    return path.join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-  }
-
   private async writeAtomically(name: string, data: Uint8Array | string): Promise<void> {
-    const temporary = this.temporaryFile(name);
+    const temporary = path.join(this.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temporary, data, { flush: true });
       await rename(temporary, path.join(this.dir, name));

@@ -155,11 +155,7 @@ describe('a KServe v2 request that outlives its wait', () => {
       assert.equal(late.statusCode, 504, late.body);
       const id = /GET \/v1\/infer\/(\S+) has it later/.exec(late.json().error)?.[1];
       assert.ok(id, late.body);
-      let result = (await farm.get(`/v1/infer/${id}`)).json();
-      for (let i = 0; i < 100 && result.status !== 'completed'; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        result = (await farm.get(`/v1/infer/${id}`)).json();
-      }
+      const result = await farm.waitForInference(id);
       assert.deepEqual(result.outputs.fc.data, [1770, -1770]);
     } finally {
       await farm.stop();

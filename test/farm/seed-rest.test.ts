@@ -145,12 +145,7 @@ describe('the seed through REST', () => {
     const accepted = await farm.post('/v1/infer', { plan: build.plan.id, inputs: { x: seedInput } });
     assert.equal(accepted.statusCode, 202);
     assert.equal(accepted.json().status, 'queued');
-    let status;
-    for (let i = 0; i < 200; i++) {
-      status = (await farm.get(`/v1/infer/${accepted.json().id}`)).json();
-      if (status.status === 'completed') break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const status = await farm.waitForInference(accepted.json().id);
     assert.deepEqual(status.outputs.fc.data, [1770, -1770]);
   });
 

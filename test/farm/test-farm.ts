@@ -167,6 +167,17 @@ export class TestFarm {
     }
   }
 
+  // Polls GET /v1/infer/:id until the inference finished; returns the final status body.
+  async waitForInference(id: string, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = (await this.get(`/v1/infer/${id}`)).json();
+      if (status.status === 'completed' || status.status === 'failed') return status;
+      if (Date.now() > deadline) throw new Error(`inference ${id} still ${status.status} after ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+
   async waitForWorkers(count: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((await this.app.farm.directory.live()).length !== count) {
